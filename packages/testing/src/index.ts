@@ -1,1 +1,41 @@
-export {};
+/**
+ * `@zookit/testing`: real ZooKeeper servers and ensembles with fault controls, for tests,
+ * demos and benchmarks. Vitest helpers live in the `@zookit/testing/vitest` subpath.
+ * @packageDocumentation
+ */
+export {
+  ZooKitTestingError,
+  ZooKeeperNotFoundError,
+  ServerControlUnavailableError,
+  ServerStartError,
+  FourLetterWordError,
+  SessionExpiryError,
+} from './errors.js';
+export { fourLetterWord, parseMode } from './four-letter-word.js';
+export { allocatePorts } from './ports.js';
+export { findLocalInstallation, findJava, DEBIAN_JAR_DIR, type LocalInstallation } from './installation.js';
+export { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
+export { startServer, STANDALONE_MAIN, type ZooKeeperServer, type StartServerOptions, type ServerSource } from './server.js';
+export { startEnsemble, QUORUM_MAIN, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
+export {
+  FaultProxy,
+  type FaultProxyOptions,
+  type FaultProxyStats,
+  type FaultMode,
+  type ProxyConnection,
+  type DataInterceptor,
+  type CutEvent,
+  type CutAfterRequestHandle,
+} from './fault-proxy.js';
+export {
+  expireSession,
+  expireSessionById,
+  encodeConnectRequest,
+  decodeConnectResponse,
+  SESSION_CREDENTIALS,
+  type SessionCredentials,
+  type ExpireSessionOptions,
+  type ExpireSessionResult,
+  type ConnectResponse,
+} from './expire-session.js';
+export { trackedProcessCount } from './process-registry.js';

@@ -1,0 +1,215 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ServerStartError, ZooKeeperNotFoundError, ZooKitTestingError } from './errors.js';
+import { fourLetterWord, parseMode } from './four-letter-word.js';
+import { findLocalInstallation } from './installation.js';
+import { allocatePorts } from './ports.js';
+import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
+import { LocalServer, type ZooKeeperServer } from './server.js';
+
+/** Quorum peer main class. */
+export const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
+
+/** Modes an ensemble member reports when it serves requests. */
+const MEMBER_READY_MODES = ['leader', 'follower'] as const;
+
+/** Options for {@link startEnsemble}. */
+export interface StartEnsembleOptions extends ServerConfigOptions {
+  /** Number of members (default 3; 1..9). */
+  size?: number;
+  /** `initLimit` in ticks (default 10). */
+  initLimit?: number;
+  /** `syncLimit` in ticks (default 5). */
+  syncLimit?: number;
+}
+
+/**
+ * One ensemble member. `stop()` and `kill()` keep its data so `restart()` rejoins it;
+ * the ensemble's `stop()` removes everything.
+ */
+export interface EnsembleMember extends ZooKeeperServer {
+  /** The member's `myid` (1-based; `servers[i].id === i + 1`). */
+  readonly id: number;
+  /** Quorum (follower-to-leader) port. */
+  readonly quorumPort: number;
+  /** Leader-election port. */
+  readonly electionPort: number;
+}
+
+/** A running ZooKeeper ensemble on loopback. */
+export interface ZooKeeperEnsemble extends AsyncDisposable {
+  /** Every member's `127.0.0.1:clientPort`, comma-separated. */
+  readonly connectString: string;
+  /** The members, ordered by id. */
+  readonly servers: readonly EnsembleMember[];
+  /** Parent directory of every member's data directory. */
+  readonly rootDir: string;
+  /**
+   * Index into `servers` of the current leader, polling `srvr` on running, unpaused
+   * members until exactly one says `Mode: leader` (bounded by `timeoutMs`, default 30 s).
+   */
+  leader(timeoutMs?: number): Promise<number>;
+  /**
+   * Wait until every running, unpaused member answers `Mode: leader|follower` and exactly
+   * one is leader (bounded by `timeoutMs`, default 30 s).
+   */
+  waitForQuorum(timeoutMs?: number): Promise<void>;
+  /** Stop every member (SIGTERM, then SIGKILL) and remove all data. Idempotent. */
+  stop(): Promise<void>;
+}
+
+class Member extends LocalServer implements EnsembleMember {
+  constructor(
+    init: ConstructorParameters<typeof LocalServer>[0],
+    readonly id: number,
+    readonly quorumPort: number,
+    readonly electionPort: number,
+  ) {
+    super(init);
+  }
+}
+
+async function modesOf(members: readonly Member[]): Promise<(string | undefined)[]> {
+  return Promise.all(
+    members.map(async (m) => {
+      if (!m.running || m.paused) return undefined;
+      try {
+        return parseMode(await m.fourLetterWord('srvr', 1000));
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+}
+
+class Ensemble implements ZooKeeperEnsemble {
+  readonly connectString: string;
+  private stopped = false;
+
+  constructor(
+    readonly servers: readonly Member[],
+    readonly rootDir: string,
+  ) {
+    this.connectString = servers.map((s) => s.connectString).join(',');
+  }
+
+  async leader(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let last: (string | undefined)[] = [];
+    for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
+      last = await modesOf(this.servers);
+      const leaders = last.flatMap((mode, i) => (mode === 'leader' ? [i] : []));
+      if (leaders.length === 1) return leaders[0]!;
+      await sleep(50);
+    }
+    throw new ZooKitTestingError('NO_LEADER', `no single leader within ${timeoutMs} ms (modes: ${JSON.stringify(last)})`);
+  }
+
+  async waitForQuorum(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: (string | undefined)[] = [];
+    for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
+      const live = this.servers.filter((s) => s.running && !s.paused);
+      last = await modesOf(live);
+      const leaders = last.filter((m) => m === 'leader').length;
+      if (live.length > 0 && leaders === 1 && last.every((m) => m === 'leader' || m === 'follower')) return;
+      await sleep(50);
+    }
+    throw new ZooKitTestingError('NO_QUORUM', `ensemble not serving within ${timeoutMs} ms (modes of running members: ${JSON.stringify(last)})`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      await Promise.all(this.servers.map((s) => s.stop()));
+    } finally {
+      await Promise.all(this.servers.map((s) => s.destroy().catch(() => undefined)));
+      await rm(this.rootDir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+/**
+ * Start an ensemble of `size` ZooKeeper members (`QuorumPeerMain`) on loopback, each with
+ * its own client, quorum and election port and data directory (with `myid`). Members
+ * start concurrently; resolves when every member reports `Mode: leader|follower`.
+ * Retries with new ports (up to 3 times) if a port was taken meanwhile.
+ *
+ * Always uses a local installation (ignores `ZOOKEEPER_CONNECT`).
+ *
+ * @example
+ * ```ts
+ * await using ens = await startEnsemble({ size: 3 });
+ * const i = await ens.leader();
+ * await ens.servers[i]!.kill();
+ * await ens.waitForQuorum();
+ * ```
+ * @throws {@link ZooKeeperNotFoundError} without a local installation
+ * @throws {@link ServerStartError} if a member does not become ready (message has its log tail)
+ */
+export async function startEnsemble(options: StartEnsembleOptions = {}): Promise<ZooKeeperEnsemble> {
+  validateOptions(options);
+  const size = options.size ?? 3;
+  if (!Number.isInteger(size) || size < 1 || size > 9) throw new RangeError(`ensemble size must be 1..9, got ${size}`);
+  const install = findLocalInstallation();
+  if (!install) throw new ZooKeeperNotFoundError('an ensemble needs a local installation (no /usr/share/java/zookeeper.jar and ZOOKEEPER_HOME is unset)');
+  const maxAttempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    const ports = await allocatePorts(size * 3);
+    const rootDir = await mkdtemp(path.join(os.tmpdir(), 'zookit-ensemble-'));
+    const clientPort = (i: number): number => ports[i]!;
+    const quorumPort = (i: number): number => ports[size + i]!;
+    const electionPort = (i: number): number => ports[2 * size + i]!;
+    const serverLines = Array.from({ length: size }, (_, i) => `server.${i + 1}=127.0.0.1:${quorumPort(i)}:${electionPort(i)}`);
+    const members: Member[] = [];
+    for (let i = 0; i < size; i++) {
+      const dataDir = path.join(rootDir, `n${i + 1}`);
+      await mkdir(dataDir);
+      await writeFile(path.join(dataDir, 'myid'), `${i + 1}\n`);
+      members.push(
+        new Member(
+          {
+            name: `ensemble member ${i + 1}`,
+            install,
+            mainClass: QUORUM_MAIN,
+            dataDir,
+            port: clientPort(i),
+            configLines: [
+              ...baseConfigLines(options, dataDir, clientPort(i)),
+              `initLimit=${options.initLimit ?? 10}`,
+              `syncLimit=${options.syncLimit ?? 5}`,
+              ...serverLines,
+              ...(options.extraConfig ?? []),
+            ],
+            jvmArgs: baseJvmArgs(options),
+            readyModes: MEMBER_READY_MODES,
+            startTimeoutMs: options.startTimeoutMs ?? 60_000,
+            stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
+            finalStop: false,
+          },
+          i + 1,
+          quorumPort(i),
+          electionPort(i),
+        ),
+      );
+    }
+    const ensemble = new Ensemble(members, rootDir);
+    try {
+      await Promise.all(members.map((m) => m.launch()));
+      // Rejects on the first member that fails; the others' waits end when stop() kills them.
+      await Promise.all(members.map((m) => m.waitReady()));
+      return ensemble;
+    } catch (err) {
+      await ensemble.stop().catch(() => undefined);
+      if (err instanceof ServerStartError && err.code === 'PORT_IN_USE' && attempt < maxAttempts) continue;
+      throw err;
+    }
+  }
+}
