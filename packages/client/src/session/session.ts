@@ -1,0 +1,734 @@
+import {
+  AuthFailedError,
+  ClientClosedError,
+  ConnectionLossError,
+  ConnectTimeoutError,
+  ErrorCode,
+  FrameTooLargeError,
+  OperationTimeoutError,
+  ProtocolError,
+  RequestTooLargeError,
+  SessionClosedRequireSaslAuthError,
+  SessionExpiredError,
+  ZooKitError,
+  errorFromCode,
+} from '../errors.js';
+import { OpCode, WireEventType, Xid } from '../jute/opcodes.js';
+import { Reader } from '../jute/reader.js';
+import {
+  readConnectResponse,
+  readReplyHeader,
+  readWatcherEvent,
+  writeAuthPacket,
+  writeConnectRequest,
+  writeSetWatches,
+} from '../jute/records.js';
+import { Writer } from '../jute/writer.js';
+import { stripChroot } from '../paths.js';
+import { SocketTransport, type TlsOptions } from '../transport/socket-transport.js';
+import { ConnectionState, EventType, type Watcher, type WatchedEvent } from '../types.js';
+import { WatchRegistry } from '../watches/registry.js';
+import { HostProvider, type HostPort } from './host-provider.js';
+import { PendingQueue } from './pending-queue.js';
+
+/** A logger hook: any of the four levels may be left out. Secrets are never passed to it. */
+export interface Logger {
+  debug?(message: string, meta?: Record<string, unknown>): void;
+  info?(message: string, meta?: Record<string, unknown>): void;
+  warn?(message: string, meta?: Record<string, unknown>): void;
+  error?(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface SessionOptions {
+  hosts: HostPort[];
+  chroot: string;
+  sessionTimeout: number;
+  connectTimeout: number;
+  requestTimeout: number;
+  readOnly: boolean;
+  maxFrameSize: number;
+  maxRequestSize: number;
+  maxReconnectDelay: number;
+  randomizeHosts: boolean;
+  tls: TlsOptions | undefined;
+  logger: Logger | undefined;
+  onState(state: ConnectionState, previous: ConnectionState): void;
+  onError(error: Error): void;
+}
+
+/**
+ * Decodes a reply body. Called with the reply's error code when the request
+ * accepts that code as an answer (e.g. NONODE for exists); otherwise only on success.
+ */
+export type Decoder<T> = (r: Reader, err: number) => T;
+
+interface Request {
+  xid: number;
+  type: number;
+  op: string;
+  path: string | undefined;
+  frame: Buffer;
+  decode: Decoder<unknown>;
+  acceptErr: number;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  queuedAt: number;
+}
+
+interface AuthEntry {
+  scheme: string;
+  auth: Buffer;
+  settled: boolean;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+const NO_PASSWORD = Buffer.alloc(16);
+const SET_WATCHES_BATCH_BYTES = 128 * 1024;
+const INITIAL_RECONNECT_DELAY = 50;
+
+type Phase = 'idle' | 'connecting' | 'handshake' | 'zombie' | 'connected' | 'closing' | 'closed';
+
+/**
+ * The session state machine: host list, handshake, pings and read timeout,
+ * reconnect with backoff, auth and watch re-registration after a reconnect,
+ * expiry (from the server, or by the clock while disconnected). It owns the
+ * pending-request FIFO; replies are matched to its head by xid.
+ */
+export class Session {
+  readonly watches = new WatchRegistry();
+  readonly #o: SessionOptions;
+  readonly #hosts: HostProvider;
+
+  #phase: Phase = 'idle';
+  #state: ConnectionState = ConnectionState.LOST;
+  #transport: SocketTransport | null = null;
+  #current: HostPort | null = null;
+  #sessionId = 0n;
+  #password: Buffer = NO_PASSWORD;
+  #lastZxid = 0n;
+  #negotiatedTimeout = 0;
+  #seenRwServer = false;
+  /** A session we declared lost locally; closed on the server at the next connection. */
+  #zombie: { sessionId: bigint; password: Buffer } | null = null;
+  #reconnectNow = false;
+
+  #xid = 1;
+  readonly #pending = new PendingQueue<Request>();
+  /** Requests waiting for a connection. */
+  readonly #queued = new PendingQueue<Request>();
+  readonly #auths: AuthEntry[] = [];
+  #authInFlight: AuthEntry[] = [];
+
+  #timer: NodeJS.Timeout | null = null;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #attemptStarted = 0;
+  #failures = 0;
+  #lastRecv = 0;
+  #lastSend = 0;
+  #recvSinceTick = false;
+  #sentSinceTick = false;
+  #disconnectedAt = 0;
+  #lastError: Error | undefined;
+
+  #startWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
+  #closeWaiter: (() => void) | null = null;
+
+  constructor(options: SessionOptions) {
+    this.#o = options;
+    this.#hosts = new HostProvider(options.hosts, options.randomizeHosts);
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get sessionId(): bigint {
+    return this.#sessionId;
+  }
+
+  get negotiatedTimeout(): number {
+    return this.#negotiatedTimeout;
+  }
+
+  get lastZxid(): bigint {
+    return this.#lastZxid;
+  }
+
+  get isClosed(): boolean {
+    return this.#phase === 'closed' || this.#phase === 'closing';
+  }
+
+  get connectedHost(): HostPort | null {
+    return this.#phase === 'connected' ? this.#current : null;
+  }
+
+  /** The session id and password, for the testing harness only (see `sessionCredentials`). */
+  credentials(): { sessionId: bigint; password: Buffer; host: string; port: number } | undefined {
+    if (this.#phase !== 'connected' || !this.#current) return undefined;
+    return { sessionId: this.#sessionId, password: Buffer.from(this.#password), ...this.#current };
+  }
+
+  /** Number of requests sent and not answered, and waiting for a connection. */
+  get inFlight(): { sent: number; queued: number } {
+    return { sent: this.#pending.length, queued: this.#queued.length };
+  }
+
+  // --- lifecycle ------------------------------------------------------------
+
+  /** Starts connecting; resolves once CONNECTED (or READ_ONLY). */
+  start(): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ClientClosedError());
+    if (this.#phase === 'connected') return Promise.resolve();
+    const p = new Promise<void>((resolve, reject) => this.#startWaiters.push({ resolve, reject }));
+    if (this.#phase === 'idle') {
+      this.#timer = setInterval(() => this.#tick(), this.#tickInterval());
+      this.#timer.unref();
+      this.#connect();
+    }
+    const timeout = this.#o.connectTimeout;
+    const t = setTimeout(() => {
+      if (this.#phase === 'connected') return;
+      const err = new ConnectTimeoutError(timeout, this.#hosts.list(), this.#lastError);
+      void this.close(err);
+    }, timeout);
+    t.unref();
+    return p.finally(() => clearTimeout(t));
+  }
+
+  /** Closes the session on the server (bounded wait) and stops everything. Idempotent. */
+  async close(reason: Error = new ClientClosedError()): Promise<void> {
+    if (this.#phase === 'closed') return;
+    if (this.#phase === 'closing') {
+      await new Promise<void>((resolve) => {
+        const prev = this.#closeWaiter;
+        this.#closeWaiter = () => {
+          prev?.();
+          resolve();
+        };
+      });
+      return;
+    }
+    const t = this.#phase === 'connected' ? this.#transport : null;
+    // Sent while still 'connected', so it goes out now, behind what is in flight.
+    const closing = t
+      ? this.#enqueue({ type: OpCode.closeSession, op: 'closeSession', path: undefined, write: () => {}, decode: () => undefined, acceptErr: 0 })
+      : null;
+    this.#phase = 'closing';
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    for (const r of this.#queued.drain()) r.reject(reason);
+    if (t && closing) {
+      await new Promise<void>((resolve) => {
+        const bound = setTimeout(resolve, Math.min(2000, Math.max(200, this.#negotiatedTimeout / 3)));
+        bound.unref();
+        this.#closeWaiter = () => {
+          clearTimeout(bound);
+          resolve();
+        };
+        closing.then(() => t.end(), () => {}).finally(() => this.#closeWaiter?.());
+      });
+    }
+    this.#finishClose(reason);
+  }
+
+  #finishClose(reason: Error): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    const t = this.#transport;
+    this.#transport = null;
+    t?.destroy();
+    for (const r of this.#pending.drain()) r.reject(reason instanceof ClientClosedError ? new ConnectionLossError({ op: r.op, path: r.path }) : reason);
+    for (const r of this.#queued.drain()) r.reject(reason);
+    for (const a of this.#auths) this.#settleAuth(a, reason);
+    this.#dropWatches();
+    this.#sessionId = 0n;
+    this.#password = NO_PASSWORD;
+    this.#setState(ConnectionState.LOST);
+    for (const w of this.#startWaiters.splice(0)) w.reject(reason);
+    const cw = this.#closeWaiter;
+    this.#closeWaiter = null;
+    cw?.();
+  }
+
+  // --- requests ---------------------------------------------------------------
+
+  /**
+   * Encodes and sends a request (or queues it until connected). The promise
+   * settles with the decoded reply, or with the typed error for the reply code.
+   */
+  submit<T>(type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<T>, acceptErr = 0): Promise<T> {
+    if (this.isClosed) return Promise.reject(new ClientClosedError());
+    return this.#enqueue({ type, op, path, write, decode: decode as Decoder<unknown>, acceptErr }) as Promise<T>;
+  }
+
+  #enqueue(spec: { type: number; op: string; path: string | undefined; write: (w: Writer) => void; decode: Decoder<unknown>; acceptErr: number }): Promise<unknown> {
+    const xid = this.#nextXid();
+    const w = new Writer(128);
+    w.int(xid).int(spec.type);
+    spec.write(w);
+    if (w.length > this.#o.maxRequestSize) {
+      return Promise.reject(new RequestTooLargeError(spec.op, w.length, this.#o.maxRequestSize));
+    }
+    return new Promise((resolve, reject) => {
+      const req: Request = {
+        xid,
+        type: spec.type,
+        op: spec.op,
+        path: spec.path,
+        frame: w.frame(),
+        decode: spec.decode,
+        acceptErr: spec.acceptErr,
+        resolve,
+        reject,
+        queuedAt: 0,
+      };
+      if (this.#phase === 'connected' && this.#transport) {
+        this.#pending.push(req);
+        this.#transport.send(req.frame);
+        this.#sentSinceTick = true;
+      } else {
+        req.queuedAt = performance.now();
+        this.#queued.push(req);
+      }
+    });
+  }
+
+  #nextXid(): number {
+    const x = this.#xid;
+    this.#xid = x >= 0x7fffffff ? 1 : x + 1;
+    return x;
+  }
+
+  /** Adds credentials to the session; they are re-sent after every reconnect. */
+  addAuth(scheme: string, auth: Buffer): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ClientClosedError());
+    return new Promise((resolve, reject) => {
+      const entry: AuthEntry = { scheme, auth, settled: false, resolve, reject };
+      this.#auths.push(entry);
+      if (this.#phase === 'connected') this.#sendAuth(entry);
+    });
+  }
+
+  #sendAuth(entry: AuthEntry): void {
+    const w = new Writer(64 + entry.auth.length);
+    w.int(Xid.auth).int(OpCode.auth);
+    writeAuthPacket(w, entry.scheme, entry.auth);
+    this.#authInFlight.push(entry);
+    this.#transport?.send(w.frame());
+  }
+
+  #settleAuth(entry: AuthEntry, error?: Error): void {
+    if (entry.settled) return;
+    entry.settled = true;
+    if (error) entry.reject(error);
+    else entry.resolve();
+  }
+
+  // --- connection -------------------------------------------------------------
+
+  #connect(): void {
+    if (this.isClosed) return;
+    this.#reconnectTimer = null;
+    const target = this.#hosts.next();
+    this.#current = target;
+    this.#phase = 'connecting';
+    this.#attemptStarted = performance.now();
+    this.#log('debug', 'connecting', { host: target.host, port: target.port });
+    const transport = new SocketTransport(
+      { host: target.host, port: target.port, maxFrameSize: this.#o.maxFrameSize, tls: this.#o.tls },
+      {
+        onConnect: () => this.#onSocketConnect(transport),
+        onFrame: (frame) => this.#onFrame(transport, frame),
+        onClose: (err) => this.#onSocketClose(transport, err),
+      },
+    );
+    this.#transport = transport;
+  }
+
+  #onSocketConnect(transport: SocketTransport): void {
+    if (transport !== this.#transport) return;
+    this.#phase = 'handshake';
+    const zombie = this.#zombie;
+    const resume = zombie ?? (this.#seenRwServer || !this.#o.readOnly ? { sessionId: this.#sessionId, password: this.#password } : null);
+    const w = new Writer(64);
+    writeConnectRequest(w, {
+      protocolVersion: 0,
+      lastZxidSeen: this.#lastZxid,
+      timeOut: this.#o.sessionTimeout,
+      sessionId: resume?.sessionId ?? 0n,
+      passwd: resume?.password ?? NO_PASSWORD,
+      readOnly: this.#o.readOnly,
+    });
+    transport.send(w.frame());
+  }
+
+  #onFrame(transport: SocketTransport, frame: Buffer): void {
+    if (transport !== this.#transport) return;
+    this.#recvSinceTick = true;
+    try {
+      if (this.#phase === 'handshake') this.#onConnectResponse(transport, frame);
+      else if (this.#phase === 'zombie') this.#onZombieReply(transport, frame);
+      else this.#onReply(transport, frame);
+    } catch (err) {
+      const e = err instanceof ZooKitError ? err : new ProtocolError(`bad reply: ${String(err)}`, { cause: err });
+      this.#log('warn', 'dropping the connection', { reason: e.message });
+      transport.destroy(e);
+    }
+  }
+
+  #onConnectResponse(transport: SocketTransport, frame: Buffer): void {
+    const res = readConnectResponse(new Reader(frame));
+    if (this.#zombie) {
+      if (res.timeOut <= 0) {
+        this.#zombie = null;
+        this.#reconnectNow = true;
+        transport.destroy();
+        return;
+      }
+      // The locally-lost session still lives on the server: close it, so its
+      // ephemeral nodes do not block others for another session timeout.
+      this.#phase = 'zombie';
+      const w = new Writer(16);
+      w.int(this.#nextXid()).int(OpCode.closeSession);
+      transport.send(w.frame());
+      return;
+    }
+    if (res.timeOut <= 0) {
+      this.#expire(new SessionExpiredError({ op: 'connect' }));
+      this.#reconnectNow = true;
+      transport.destroy();
+      return;
+    }
+    if (res.passwd.length !== 16 && res.sessionId !== 0n) throw new ProtocolError(`session password of ${res.passwd.length} bytes`);
+    const resumed = this.#sessionId !== 0n && res.sessionId === this.#sessionId;
+    this.#sessionId = res.sessionId;
+    this.#password = res.passwd;
+    this.#negotiatedTimeout = res.timeOut;
+    if (!res.readOnly) this.#seenRwServer = true;
+    this.#phase = 'connected';
+    this.#failures = 0;
+    this.#lastError = undefined;
+    this.#lastRecv = performance.now();
+    this.#lastSend = this.#lastRecv;
+    if (this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = setInterval(() => this.#tick(), this.#tickInterval());
+      this.#timer.unref();
+    }
+    this.#log('info', resumed ? 'session resumed' : 'session established', {
+      sessionId: `0x${res.sessionId.toString(16)}`,
+      timeout: res.timeOut,
+      host: this.#current?.host,
+      port: this.#current?.port,
+      readOnly: res.readOnly,
+    });
+    // Order matters: auth first, then watches, then what waited for us.
+    this.#authInFlight = [];
+    for (const a of this.#auths) this.#sendAuth(a);
+    if (resumed) this.#sendSetWatches(transport);
+    for (const r of this.#queued.drain()) {
+      this.#pending.push(r);
+      transport.send(r.frame);
+    }
+    this.#sentSinceTick = true;
+    this.#setState(res.readOnly ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
+    for (const w of this.#startWaiters.splice(0)) w.resolve();
+  }
+
+  #sendSetWatches(transport: SocketTransport): void {
+    const w = this.watches;
+    const persistent = w.hasPersistent;
+    const lists = {
+      data: w.paths('data'),
+      exist: w.paths('exist'),
+      child: w.paths('child'),
+      persistent: persistent ? w.paths('persistent') : [],
+      persistentRecursive: persistent ? w.paths('persistentRecursive') : [],
+    };
+    type Key = keyof typeof lists;
+    const keys = Object.keys(lists) as Key[];
+    let batch = Object.fromEntries(keys.map((k) => [k, [] as string[]])) as Record<Key, string[]>;
+    let bytes = 0;
+    let any = false;
+    const flush = () => {
+      if (!any) return;
+      const out = new Writer(bytes + 64);
+      out.int(Xid.setWatches).int(persistent ? OpCode.setWatches2 : OpCode.setWatches);
+      writeSetWatches(out, {
+        relativeZxid: this.#lastZxid,
+        data: batch.data,
+        exist: batch.exist,
+        child: batch.child,
+        ...(persistent ? { persistent: batch.persistent, persistentRecursive: batch.persistentRecursive } : {}),
+      });
+      transport.send(out.frame());
+      batch = Object.fromEntries(keys.map((k) => [k, [] as string[]])) as Record<Key, string[]>;
+      bytes = 0;
+      any = false;
+    };
+    for (const k of keys) {
+      for (const p of lists[k]) {
+        const n = Buffer.byteLength(p) + 4;
+        if (bytes + n > SET_WATCHES_BATCH_BYTES) flush();
+        batch[k].push(p);
+        bytes += n;
+        any = true;
+      }
+    }
+    flush();
+  }
+
+  #onReply(transport: SocketTransport, frame: Buffer): void {
+    const r = new Reader(frame);
+    const hdr = readReplyHeader(r);
+    if (hdr.zxid > this.#lastZxid) this.#lastZxid = hdr.zxid;
+    switch (hdr.xid) {
+      case Xid.notification:
+        this.#onNotification(r);
+        return;
+      case Xid.ping:
+        return;
+      case Xid.setWatches:
+        if (hdr.err !== 0) this.#log('warn', 're-registering watches failed', { code: hdr.err });
+        return;
+      case Xid.auth:
+        this.#onAuthReply(transport, hdr.err);
+        return;
+    }
+    const req = this.#pending.peek();
+    if (!req || req.xid !== hdr.xid) {
+      throw new ProtocolError(`reply xid ${hdr.xid} does not match the oldest request's xid ${req ? req.xid : '(none)'}`);
+    }
+    this.#pending.shift();
+    if (hdr.err !== 0 && hdr.err !== req.acceptErr) {
+      if (hdr.err === ErrorCode.SESSIONEXPIRED) this.#lastError = new SessionExpiredError({ op: req.op, path: req.path });
+      req.reject(errorFromCode(hdr.err, { op: req.op, path: req.path }));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = req.decode(r, hdr.err);
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        req.reject(new ProtocolError(`${err.message} in the ${req.op} reply`, { cause: err }));
+        throw err;
+      }
+      req.reject(err as Error);
+      return;
+    }
+    req.resolve(value);
+  }
+
+  #onZombieReply(transport: SocketTransport, frame: Buffer): void {
+    const hdr = readReplyHeader(new Reader(frame));
+    if (hdr.xid < 0) return;
+    // The old session is closed on the server: start afresh.
+    this.#zombie = null;
+    this.#reconnectNow = true;
+    transport.destroy();
+  }
+
+  #onAuthReply(transport: SocketTransport, err: number): void {
+    const entry = this.#authInFlight.shift();
+    if (err === 0) {
+      if (entry) this.#settleAuth(entry);
+      return;
+    }
+    const e = errorFromCode(err, { op: 'auth', ...(entry ? { path: entry.scheme } : {}) });
+    if (entry) {
+      const i = this.#auths.indexOf(entry);
+      if (i >= 0) this.#auths.splice(i, 1);
+      this.#settleAuth(entry, e);
+    }
+    if (err === ErrorCode.AUTHFAILED) {
+      // Terminal, as in every ZooKeeper client: the server closes the session.
+      this.#log('error', 'authentication failed; the client stops', { scheme: entry?.scheme });
+      this.#o.onError(e);
+      transport.destroy(e);
+      this.#finishClose(new AuthFailedError({ op: 'auth' }));
+    }
+  }
+
+  #onNotification(r: Reader): void {
+    const ev = readWatcherEvent(r);
+    if (ev.type === WireEventType.None) return;
+    const fns = this.watches.collect(ev.type, ev.path);
+    if (fns.size === 0) return;
+    const type = WIRE_EVENT[ev.type];
+    if (!type) return;
+    const event: WatchedEvent = { type, state: this.#state, path: stripChroot(this.#o.chroot, ev.path) };
+    for (const fn of fns) this.#deliver(fn, event);
+  }
+
+  #deliver(fn: Watcher, event: WatchedEvent): void {
+    queueMicrotask(() => {
+      try {
+        fn(event);
+      } catch (err) {
+        this.#reportCallbackError(err);
+      }
+    });
+  }
+
+  #reportCallbackError(err: unknown): void {
+    this.#log('error', 'a watch or listener threw', { error: err instanceof Error ? err.message : String(err) });
+    this.#o.onError(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  #onSocketClose(transport: SocketTransport, err: Error | undefined): void {
+    if (transport !== this.#transport) return;
+    this.#transport = null;
+    const wasConnected = this.#phase === 'connected';
+    if (err) this.#lastError = err;
+    if (this.#phase === 'closed' || this.#phase === 'closing') {
+      if (this.#phase === 'closing') this.#closeWaiter?.();
+      return;
+    }
+    this.#log(wasConnected ? 'warn' : 'debug', wasConnected ? 'connection lost' : 'connection attempt failed', {
+      host: this.#current?.host,
+      port: this.#current?.port,
+      reason: err ? err.message : 'closed by the server',
+    });
+    this.#authInFlight = [];
+    const lost = this.#pending.drain();
+    // A reply too large for us is most likely the oldest request's: that one gets the real reason.
+    if (err instanceof FrameTooLargeError) lost.shift()?.reject(err);
+    for (const r of lost) r.reject(new ConnectionLossError({ op: r.op, path: r.path, ...(err ? { cause: err } : {}) }));
+    if (wasConnected) {
+      this.#disconnectedAt = performance.now();
+      if (this.#state === ConnectionState.CONNECTED || this.#state === ConnectionState.READ_ONLY) {
+        this.#setState(ConnectionState.SUSPENDED);
+      }
+      // Reconnect at once to the next host after a working connection drops.
+      this.#phase = 'idle';
+      this.#connect();
+      return;
+    }
+    this.#phase = 'idle';
+    if (this.#reconnectNow) {
+      this.#reconnectNow = false;
+      this.#connect();
+      return;
+    }
+    this.#failures++;
+    if (err instanceof SessionClosedRequireSaslAuthError || err instanceof AuthFailedError) {
+      this.#finishClose(err);
+      return;
+    }
+    const cycles = Math.floor(this.#failures / this.#hosts.size);
+    const delay = this.#failures % this.#hosts.size !== 0 ? 0 : backoff(cycles, this.#o.maxReconnectDelay);
+    this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  /** Fired by the timer: pings, read timeout, connect timeout, local expiry, queued deadlines. */
+  #tick(): void {
+    const now = performance.now();
+    if (this.#recvSinceTick) {
+      this.#lastRecv = now;
+      this.#recvSinceTick = false;
+    }
+    if (this.#sentSinceTick) {
+      this.#lastSend = now;
+      this.#sentSinceTick = false;
+    }
+    const t = this.#transport;
+    if ((this.#phase === 'connecting' || this.#phase === 'handshake') && t) {
+      const limit = Math.max(1000, Math.min(this.#o.connectTimeout, this.#o.sessionTimeout / this.#hosts.size));
+      if (now - this.#attemptStarted > limit) {
+        t.destroy(new ConnectionLossError({ op: 'connect' }, `no answer from ${this.#current?.host}:${this.#current?.port} within ${Math.round(limit)} ms`));
+      }
+    } else if (this.#phase === 'connected' && t) {
+      const readTimeout = (this.#negotiatedTimeout * 2) / 3;
+      if (now - this.#lastRecv > readTimeout) {
+        const silence = now - this.#lastRecv;
+        const lastHeard = this.#lastRecv;
+        t.destroy(new ConnectionLossError({ op: 'ping' }, `no data from the server for ${Math.round(silence)} ms`));
+        // The session clock runs from when we last heard from the server.
+        this.#disconnectedAt = lastHeard;
+      } else if (now - this.#lastSend >= readTimeout / 2) {
+        const w = new Writer(16);
+        w.int(Xid.ping).int(OpCode.ping);
+        t.send(w.frame());
+        this.#lastSend = now;
+      }
+    }
+    if (this.#state === ConnectionState.SUSPENDED && this.#sessionId !== 0n && this.#negotiatedTimeout > 0) {
+      if (now - this.#disconnectedAt > this.#negotiatedTimeout) {
+        this.#log('warn', 'disconnected for longer than the session timeout: the session is treated as lost');
+        this.#zombie = { sessionId: this.#sessionId, password: this.#password };
+        this.#expire(new SessionExpiredError({ op: 'connect' }, 'SESSIONEXPIRED: disconnected for longer than the session timeout'));
+      }
+    }
+    if (this.#queued.length > 0 && this.#o.requestTimeout > 0) {
+      const deadline = now - this.#o.requestTimeout;
+      for (const r of this.#queued.removeWhere((q) => q.queuedAt < deadline)) {
+        r.reject(new OperationTimeoutError({ op: r.op, path: r.path }, `OPERATIONTIMEOUT: ${r.path ?? ''} (${r.op}) waited ${this.#o.requestTimeout} ms for a connection`));
+      }
+    }
+  }
+
+  #tickInterval(): number {
+    const base = this.#negotiatedTimeout || this.#o.sessionTimeout;
+    return Math.max(20, Math.min(1000, Math.floor(base / 12)));
+  }
+
+  /** The session is gone: reject everything, drop watches with a LOST event, start afresh. */
+  #expire(reason: SessionExpiredError): void {
+    this.#log('warn', 'session expired', { sessionId: `0x${this.#sessionId.toString(16)}` });
+    this.#sessionId = 0n;
+    this.#password = NO_PASSWORD;
+    this.#negotiatedTimeout = 0;
+    for (const r of this.#pending.drain()) r.reject(new SessionExpiredError({ op: r.op, path: r.path }));
+    for (const r of this.#queued.drain()) r.reject(new SessionExpiredError({ op: r.op, path: r.path }));
+    this.#setState(ConnectionState.LOST);
+    this.#dropWatches();
+    this.#lastError = reason;
+  }
+
+  #dropWatches(): void {
+    for (const [path, fn] of this.watches.drain()) {
+      this.#deliver(fn, { type: EventType.NONE, state: ConnectionState.LOST, path: stripChroot(this.#o.chroot, path) });
+    }
+  }
+
+  #setState(next: ConnectionState): void {
+    const prev = this.#state;
+    if (prev === next) return;
+    this.#state = next;
+    this.#log('info', `state ${prev} -> ${next}`);
+    queueMicrotask(() => {
+      try {
+        this.#o.onState(next, prev);
+      } catch (err) {
+        this.#reportCallbackError(err);
+      }
+    });
+  }
+
+  #log(level: keyof Logger, message: string, meta?: Record<string, unknown>): void {
+    const fn = this.#o.logger?.[level];
+    if (!fn) return;
+    try {
+      fn.call(this.#o.logger, message, meta);
+    } catch {
+      // A logger must not break the session.
+    }
+  }
+}
+
+const WIRE_EVENT: Record<number, WatchedEvent['type']> = {
+  [WireEventType.NodeCreated]: EventType.CREATED,
+  [WireEventType.NodeDeleted]: EventType.DELETED,
+  [WireEventType.NodeDataChanged]: EventType.CHANGED,
+  [WireEventType.NodeChildrenChanged]: EventType.CHILD,
+};
+
+/** Exponential backoff with jitter in [50%, 100%] of the step, capped. */
+function backoff(cycles: number, max: number): number {
+  const step = Math.min(max, INITIAL_RECONNECT_DELAY * 2 ** Math.min(cycles, 16));
+  return Math.round(step * (0.5 + Math.random() * 0.5));
+}

@@ -1,0 +1,77 @@
+/** A node's metadata, as ZooKeeper's `Stat` record. zxids and session ids are `bigint`. */
+export interface Stat {
+  /** zxid of the change that created the node. */
+  czxid: bigint;
+  /** zxid of the last change of the node's data. */
+  mzxid: bigint;
+  /** Creation time, ms since the epoch. */
+  ctime: number;
+  /** Last modification time, ms since the epoch. */
+  mtime: number;
+  /** Number of changes to the data. */
+  version: number;
+  /** Number of changes to the children. */
+  cversion: number;
+  /** Number of changes to the ACL. */
+  aversion: number;
+  /** Session id of the owner of an ephemeral node, else 0 (containers and TTL nodes carry marker values). */
+  ephemeralOwner: bigint;
+  /** Length of the data in bytes. */
+  dataLength: number;
+  /** Number of children. */
+  numChildren: number;
+  /** zxid of the last change of the children. */
+  pzxid: bigint;
+}
+
+/** An identity in an ACL: a scheme (`world`, `digest`, `ip`, `x509`, `sasl`, `auth`) and an id. */
+export interface Id {
+  scheme: string;
+  id: string;
+}
+
+/** One ACL entry: a permission bit set and the identity it applies to. */
+export interface Acl {
+  perms: number;
+  id: Id;
+}
+
+/** The connection states of the listener API (kazoo's). */
+export const ConnectionState = {
+  /** A live connection and a live session. */
+  CONNECTED: 'CONNECTED',
+  /** The connection dropped; the session may still be alive on the server. */
+  SUSPENDED: 'SUSPENDED',
+  /** The session is gone: every ephemeral node of it is gone. Also the state before `start()` and after `stop()`. */
+  LOST: 'LOST',
+  /** Connected to a read-only server (partitioned from the quorum); writes fail. */
+  READ_ONLY: 'READ_ONLY',
+} as const;
+export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+
+/** Watch event types (kazoo's), plus `NONE` for a state change delivered to a watch. */
+export const EventType = {
+  CREATED: 'CREATED',
+  DELETED: 'DELETED',
+  CHANGED: 'CHANGED',
+  CHILD: 'CHILD',
+  NONE: 'NONE',
+} as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+/** What a watch receives. `state` is the connection state when it fired. */
+export interface WatchedEvent {
+  type: EventType;
+  state: ConnectionState;
+  /** The node's path, without the chroot. */
+  path: string;
+}
+
+/** A watch callback. */
+export type Watcher = (event: WatchedEvent) => void;
+
+/** One entry of a `whoAmI()` answer. */
+export interface ClientInfo {
+  authScheme: string;
+  user: string;
+}
