@@ -5,7 +5,6 @@ import {
   ConnectTimeoutError,
   ErrorCode,
   FrameTooLargeError,
-  OperationTimeoutError,
   ProtocolError,
   RequestTooLargeError,
   SessionClosedRequireSaslAuthError,
@@ -666,7 +665,7 @@ export class Session {
     if (this.#queued.length > 0 && this.#o.requestTimeout > 0) {
       const deadline = now - this.#o.requestTimeout;
       for (const r of this.#queued.removeWhere((q) => q.queuedAt < deadline)) {
-        r.reject(new OperationTimeoutError({ op: r.op, path: r.path }, `OPERATIONTIMEOUT: ${r.path ?? ''} (${r.op}) waited ${this.#o.requestTimeout} ms for a connection`));
+        r.reject(new ConnectionLossError({ op: r.op, path: r.path }, `CONNECTIONLOSS: ${r.path ?? ''} (${r.op}) waited ${this.#o.requestTimeout} ms for a connection`));
       }
     }
   }
