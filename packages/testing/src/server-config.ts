@@ -18,6 +18,11 @@ export interface ServerConfigOptions {
   readOnly?: boolean;
   /** fsync the transaction log (default false: `forceSync=no`, faster and safe against JVM kills). */
   forceSync?: boolean;
+  /**
+   * Add `-XX:+UseSerialGC -XX:TieredStopAtLevel=1` for a faster, smaller JVM (default true).
+   * Set false for benchmarks: C1-only code is slower at steady state.
+   */
+  jvmFastStart?: boolean;
   /** Bound on waiting for readiness in ms (default 30000 standalone, 60000 ensemble). */
   startTimeoutMs?: number;
   /** Grace period between SIGTERM and SIGKILL in stop() (default 5000 ms). */
@@ -29,17 +34,15 @@ export const DEFAULT_FOUR_LETTER_WORDS = 'srvr,stat,mntr,ruok,cons,dump,wchs,wch
 
 /** JVM arguments used for every server (before `jvmFlags`). */
 export function baseJvmArgs(options: ServerConfigOptions): string[] {
-  const args = [
-    '-Xmx256m',
-    // Faster start and smaller footprint for short-lived test servers.
-    '-XX:+UseSerialGC',
-    '-XX:TieredStopAtLevel=1',
-    '-Xshare:auto',
+  const args = ['-Xmx256m'];
+  // Faster start and smaller footprint for short-lived test servers.
+  if (options.jvmFastStart ?? true) args.push('-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1');
+  args.push(
     '-Dfile.encoding=UTF-8',
     '-Djava.net.preferIPv4Stack=true',
     '-Dzookeeper.admin.enableServer=false',
     '-Dorg.slf4j.simpleLogger.showDateTime=true',
-  ];
+  );
   if (options.extendedTypesEnabled) args.push('-Dzookeeper.extendedTypesEnabled=true');
   if (options.readOnly) args.push('-Dreadonlymode.enabled=true');
   args.push(...(options.jvmFlags ?? []));
