@@ -1,1 +1,18 @@
-export {};
+/**
+ * `@zookit/recipes`: locks, elections, barriers, counters and watch helpers on ZooKeeper,
+ * safe under session loss. Every queueing recipe shares one sequential-contender core.
+ * @packageDocumentation
+ */
+export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
+export { Lease } from './lease.js';
+export { ReadWriteLock } from './read-write-lock.js';
+export { Semaphore, type SemaphoreOptions } from './semaphore.js';
+export { Election, type ElectionOptions } from './election.js';
+export { LeaderLatch, type LeaderLatchEvents, type LeaderLatchOptions } from './leader-latch.js';
+export { Barrier } from './barrier.js';
+export { DoubleBarrier } from './double-barrier.js';
+export { Counter, type CounterOptions } from './counter.js';
+export { DataWatch, type DataWatchCallback } from './data-watch.js';
+export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
+export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
+export { LockTimeoutError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError, type LossReason } from './errors.js';

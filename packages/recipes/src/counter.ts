@@ -1,0 +1,124 @@
+import { BadVersionError, NoNodeError, NodeExistsError, isRetryable, type ZooKeeperClient } from '@zookit/client';
+import { OutcomeUnknownError } from './errors.js';
+import { checkPath, untilConnected } from './internal.js';
+
+/** Options of {@link Counter}. */
+export interface CounterOptions {
+  /** `text` (default): decimal text as kazoo's Counter; `int32`: 4-byte big-endian as Curator's SharedCount. */
+  format?: 'text' | 'int32';
+  /** Value assumed while the node does not exist (default 0). */
+  initial?: number;
+}
+
+const MAX_ATTEMPTS = 1000;
+
+/**
+ * A shared counter (kazoo's `Counter`): `add()` reads the node, writes the new value with
+ * a compare-and-set on the node version, and retries on conflict. The value is stored as
+ * decimal text, so a kazoo Counter on the same path agrees (integers and floats); with
+ * `format: 'int32'` as Curator's SharedCount stores it.
+ *
+ * An update whose reply is lost is never applied twice: if the node did not change it
+ * is retried, otherwise `add()` rejects with {@link OutcomeUnknownError}.
+ *
+ * ```ts
+ * const counter = new Counter(zk, '/counters/jobs');
+ * await counter.add(5);          // 5
+ * await counter.add(-1);         // 4
+ * await counter.get();           // 4
+ * ```
+ */
+export class Counter {
+  /** The counter node. */
+  readonly path: string;
+  readonly #zk: ZooKeeperClient;
+  readonly #format: 'text' | 'int32';
+  readonly #initial: number;
+
+  constructor(zk: ZooKeeperClient, path: string, options: CounterOptions = {}) {
+    this.#zk = zk;
+    this.path = checkPath(path);
+    this.#format = options.format ?? 'text';
+    this.#initial = options.initial ?? 0;
+    if (this.#format === 'int32' && !Number.isInteger(this.#initial)) throw new RangeError('an int32 counter needs an integer initial value');
+  }
+
+  /** Encodes a value as this counter stores it. */
+  encode(value: number): Buffer {
+    if (this.#format === 'int32') {
+      if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw new RangeError(`int32 counter value out of range: ${value}`);
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(value);
+      return b;
+    }
+    if (!Number.isFinite(value)) throw new RangeError(`counter value must be finite, got ${value}`);
+    return Buffer.from(String(value), 'ascii');
+  }
+
+  /** Decodes stored data (empty data counts as the initial value). */
+  decode(data: Buffer): number {
+    if (data.length === 0) return this.#initial;
+    if (this.#format === 'int32') {
+      if (data.length !== 4) throw new RangeError(`${this.path}: int32 counter data must be 4 bytes, got ${data.length}`);
+      return data.readInt32BE(0);
+    }
+    const value = Number(data.toString('ascii'));
+    if (!Number.isFinite(value)) throw new RangeError(`${this.path}: not a number: ${JSON.stringify(data.toString('latin1').slice(0, 40))}`);
+    return value;
+  }
+
+  /** The current value (the initial value if the node does not exist). */
+  async get(): Promise<number> {
+    try {
+      return this.decode((await this.#zk.get(this.path)).data);
+    } catch (err) {
+      if (err instanceof NoNodeError) return this.#initial;
+      throw err;
+    }
+  }
+
+  /**
+   * Adds `delta` (may be negative or fractional for text counters); resolves with the new value.
+   * @throws OutcomeUnknownError if a write's reply was lost and the node changed meanwhile
+   */
+  async add(delta: number): Promise<number> {
+    if (typeof delta !== 'number' || !Number.isFinite(delta)) throw new RangeError(`delta must be a finite number, got ${delta}`);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      let current: { value: number; version: number } | undefined;
+      try {
+        const r = await this.#zk.get(this.path);
+        current = { value: this.decode(r.data), version: r.stat.version };
+      } catch (err) {
+        if (isRetryable(err)) {
+          await untilConnected(this.#zk);
+          continue;
+        }
+        if (!(err instanceof NoNodeError)) throw err;
+      }
+      if (!current) {
+        // Create with the initial value, then update it like any other.
+        try {
+          await this.#zk.create(this.path, this.encode(this.#initial), { makePath: true });
+        } catch (err) {
+          if (!(err instanceof NodeExistsError) && !isRetryable(err)) throw err;
+        }
+        continue;
+      }
+      const next = current.value + delta;
+      const data = this.encode(next);
+      try {
+        await this.#zk.set(this.path, data, { version: current.version });
+        return next;
+      } catch (err) {
+        if (err instanceof BadVersionError) continue;
+        if (!isRetryable(err)) throw err;
+        // The reply was lost: applied or not? Only an unchanged version proves "not".
+        await untilConnected(this.#zk);
+        const after = await this.#zk.exists(this.path);
+        if (after && after.version === current.version) continue;
+        throw new OutcomeUnknownError(this.path, err);
+      }
+    }
+    throw new BadVersionError({ op: 'setData', path: this.path }, `BADVERSION: ${this.path} (setData): gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+  }
+}

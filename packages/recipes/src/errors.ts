@@ -1,0 +1,51 @@
+import { ZooKitError } from '@zookit/client';
+
+/** Why a held lease, leadership or membership ended. */
+export type LossReason = 'released' | 'suspended' | 'lost' | 'deleted' | 'closed';
+
+/** `acquire()` (or another wait) did not succeed within its `timeout`. */
+export class LockTimeoutError extends ZooKitError {
+  /** The recipe's path. */
+  readonly path: string;
+  /** The timeout that passed, in ms. */
+  readonly timeout: number;
+  constructor(path: string, timeout: number) {
+    super(`not acquired within ${timeout} ms: ${path}`);
+    this.path = path;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * The reason of a lease's (or leadership's) `signal`: ownership ended. `reason` says why:
+ * `suspended` (connection lost past the grace period: ownership uncertain), `lost` (the
+ * session is gone), `deleted` (our node was removed), `released` (the holder let go),
+ * `closed` (the recipe was closed).
+ */
+export class OwnershipLostError extends ZooKitError {
+  /** Why ownership ended. */
+  readonly reason: LossReason;
+  /** The node that was held. */
+  readonly path: string;
+  constructor(path: string, reason: LossReason) {
+    super(`ownership of ${path} ended: ${reason}`);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** A recipe method was called in a state where it cannot work (e.g. `acquire()` while already held). */
+export class RecipeStateError extends ZooKitError {}
+
+/** A counter update's reply was lost and the node changed meanwhile: it may or may not have been applied. */
+export class OutcomeUnknownError extends ZooKitError {
+  /** The counter's path. */
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    super(`outcome of the update of ${path} is unknown (the reply was lost and the node changed)`, { cause });
+    this.path = path;
+  }
+}
+
+/** A pending `acquire()` or election was cancelled with `cancel()` (kazoo's `CancelledError`). */
+export class CancelledError extends ZooKitError {}
