@@ -76,3 +76,18 @@ describe('3-node ensemble', () => {
     await ens.waitForQuorum();
   });
 });
+
+describe('read-only mode', () => {
+  it('a member cut off from quorum serves read-only when readOnly is set', async () => {
+    await using ens = await startEnsemble({ size: 3, readOnly: true });
+    await ens.servers[1]!.kill();
+    await ens.servers[2]!.kill();
+    let mode: string | undefined;
+    for (let i = 0; i < 150 && mode !== 'read-only'; i++) {
+      mode = parseMode(await ens.servers[0]!.fourLetterWord('srvr', 2000).catch(() => ''));
+      if (mode !== 'read-only') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(mode).toBe('read-only');
+    expect(await ens.servers[0]!.fourLetterWord('isro')).toBe('ro');
+  });
+});
