@@ -380,6 +380,12 @@ export class Session {
   }
 
   #onConnectResponse(transport: SocketTransport, frame: Buffer): void {
+    if (frame.length === 16) {
+      // A bare ReplyHeader instead of a ConnectResponse: the server refused the
+      // session (a read-only server without local sessions answers NOTREADONLY).
+      const err = frame.readInt32BE(12);
+      throw new ProtocolError(`the server refused the handshake with ${errorFromCode(err).codeName} (${err})`);
+    }
     const res = readConnectResponse(new Reader(frame));
     if (this.#zombie) {
       if (res.timeOut <= 0) {
