@@ -23,7 +23,10 @@ export function validatePath(path: unknown, sequential = false, argument = 'path
   for (let i = 1; i < last; i++) {
     const p = parts[i];
     if (p === '') throw new InvalidArgumentError(argument, `"${path}" has an empty segment`);
-    if (p === '.' || p === '..') throw new InvalidArgumentError(argument, `"${path}" has a relative segment "${p}"`);
+    // The server checks a sequential name after appending the counter: `..0000000001` is fine.
+    if ((p === '.' || p === '..') && !(sequential && i === parts.length - 1)) {
+      throw new InvalidArgumentError(argument, `"${path}" has a relative segment "${p}"`);
+    }
   }
 }
 

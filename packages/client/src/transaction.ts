@@ -1,6 +1,6 @@
-import { RolledBackError, errorFromCode, InvalidArgumentError, ErrorCode, type ZooKeeperError } from './errors.js';
+import { RolledBackError, errorFromCode, ErrorCode, type ZooKeeperError } from './errors.js';
 import { OpCode } from './jute/opcodes.js';
-import type { Reader } from './jute/reader.js';
+import { JuteDecodeError, type Reader } from './jute/reader.js';
 import { readGetData, readMultiHeader, readStat, writeMultiHeader, type GetDataResult } from './jute/records.js';
 import type { Writer } from './jute/writer.js';
 import type { Stat } from './types.js';
@@ -40,7 +40,7 @@ export function readMulti(r: Reader, ops: readonly MultiOp[], strip: Strip, read
     const h = readMultiHeader(r);
     if (h.done) break;
     const op = ops[i];
-    if (!op) throw new InvalidArgumentError('multi reply', 'more results than operations');
+    if (!op) throw new JuteDecodeError('multi reply has more results than operations');
     switch (h.type) {
       case OpCode.error: {
         const err = r.int();
@@ -72,7 +72,7 @@ export function readMulti(r: Reader, ops: readonly MultiOp[], strip: Strip, read
         out.push(r.strings());
         break;
       default:
-        throw new InvalidArgumentError('multi reply', `unexpected result type ${h.type}`);
+        throw new JuteDecodeError(`multi reply has an unexpected result type ${h.type}`);
     }
   }
   if (failed && !readOnly) {
