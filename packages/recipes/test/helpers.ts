@@ -1,5 +1,5 @@
 import { ZooKeeperClient } from '@zookit/client';
-import { FaultProxy } from '@zookit/testing';
+import { FaultProxy, expireSession } from '@zookit/testing';
 import { uniqueChroot } from '@zookit/testing/vitest';
 import { afterEach, inject } from 'vitest';
 
@@ -88,5 +88,19 @@ export class History {
   }
   leave(id: string): void {
     this.holders.delete(id);
+  }
+}
+
+/**
+ * Expires `zk`'s session on the server. New connections through its proxy are refused
+ * meanwhile, so the client's immediate reconnect cannot win the session back before the
+ * twin closes it; the twin connects to the server directly.
+ */
+export async function expire(zk: ZooKeeperClient & { proxy?: FaultProxy }): Promise<void> {
+  zk.proxy?.refuse();
+  try {
+    await expireSession(zk, { connectString: inject('zkConnect') });
+  } finally {
+    zk.proxy?.heal();
   }
 }
