@@ -31,6 +31,7 @@ import { DEFAULTS, checkDuration, checkOptions, checkVersion, toData, type Clien
 import { joinPath, parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
 import { retry, type RetryPolicy } from './retry.js';
 import { parseConnectString } from './session/host-provider.js';
+import { checkSaslOptions } from './session/sasl.js';
 import { Session, type Decoder } from './session/session.js';
 import { Transaction } from './transaction-builder.js';
 import { readMulti, writeMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
@@ -103,8 +104,9 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     super();
     checkOptions(options, [
       'hosts', 'sessionTimeout', 'connectTimeout', 'requestTimeout', 'readOnly', 'defaultAcl', 'authData',
-      'maxFrameSize', 'maxRequestSize', 'maxReconnectDelay', 'randomizeHosts', 'tls', 'logger',
+      'maxFrameSize', 'maxRequestSize', 'maxReconnectDelay', 'randomizeHosts', 'tls', 'logger', 'sasl',
     ]);
+    checkSaslOptions(options.sasl);
     const { hosts, chroot } = parseConnectString(options.hosts ?? DEFAULTS.hosts);
     const sessionTimeout = checkDuration(options.sessionTimeout, 'sessionTimeout', 1) ?? DEFAULTS.sessionTimeout;
     this.#chroot = chroot;
@@ -123,6 +125,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
       randomizeHosts: options.randomizeHosts ?? true,
       tls: options.tls,
       logger: options.logger,
+      sasl: options.sasl ? { ...options.sasl } : undefined,
       onState: (state, previous) => this.emit('state', state, previous),
       onError: (error) => this.emit('error', error),
     });

@@ -2,6 +2,7 @@ export { ZooKeeperClient, sessionCredentials } from './client.js';
 export type { ClientEvents, CreateOptions, StateListener, WatchOptions, WatcherType } from './client.js';
 export type { ClientOptions } from './options.js';
 export type { Logger } from './session/session.js';
+export type { SaslOptions } from './session/sasl.js';
 export type { TlsOptions } from './transport/socket-transport.js';
 export { Transaction } from './transaction-builder.js';
 export type { TransactionResult, MultiReadResult } from './transaction.js';

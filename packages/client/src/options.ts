@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from './errors.js';
 import type { Logger } from './session/session.js';
+import type { SaslOptions } from './session/sasl.js';
 import type { TlsOptions } from './transport/socket-transport.js';
 import type { Acl } from './types.js';
 
@@ -29,6 +30,8 @@ export interface ClientOptions {
   randomizeHosts?: boolean;
   /** Connect with TLS (Node's `tls.connect` options: `ca`, `cert`, `key`, `servername`, ...). */
   tls?: TlsOptions;
+  /** SASL authentication on every connection, before any request: `{ mechanism: 'DIGEST-MD5', username, password }`. */
+  sasl?: SaslOptions;
   /** Receives the client's log lines; secrets are never passed to it. */
   logger?: Logger;
 }

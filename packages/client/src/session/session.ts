@@ -29,6 +29,7 @@ import { ConnectionState, EventType, type Watcher, type WatchedEvent } from '../
 import { WatchRegistry } from '../watches/registry.js';
 import { HostProvider, type HostPort } from './host-provider.js';
 import { PendingQueue } from './pending-queue.js';
+import { DigestMd5Client, type SaslOptions } from './sasl.js';
 
 /** A logger hook: any of the four levels may be left out. Secrets are never passed to it. */
 export interface Logger {
@@ -51,6 +52,7 @@ export interface SessionOptions {
   randomizeHosts: boolean;
   tls: TlsOptions | undefined;
   logger: Logger | undefined;
+  sasl: SaslOptions | undefined;
   onState(state: ConnectionState, previous: ConnectionState): void;
   onError(error: Error): void;
 }
@@ -86,7 +88,7 @@ const NO_PASSWORD = Buffer.alloc(16);
 const SET_WATCHES_BATCH_BYTES = 128 * 1024;
 const INITIAL_RECONNECT_DELAY = 50;
 
-type Phase = 'idle' | 'connecting' | 'handshake' | 'zombie' | 'connected' | 'closing' | 'closed';
+type Phase = 'idle' | 'connecting' | 'handshake' | 'sasl' | 'zombie' | 'connected' | 'closing' | 'closed';
 
 /**
  * The session state machine: host list, handshake, pings and read timeout,
@@ -111,6 +113,10 @@ export class Session {
   /** A session we declared lost locally; closed on the server at the next connection. */
   #zombie: { sessionId: bigint; password: Buffer } | null = null;
   #reconnectNow = false;
+  #resumed = false;
+  #readOnlyServer = false;
+  #sasl: DigestMd5Client | null = null;
+  #saslXid = 0;
 
   #xid = 1;
   readonly #pending = new PendingQueue<Request>();
@@ -371,6 +377,7 @@ export class Session {
     try {
       if (this.#phase === 'handshake') this.#onConnectResponse(transport, frame);
       else if (this.#phase === 'zombie') this.#onZombieReply(transport, frame);
+      else if (this.#phase === 'sasl') this.#onSaslReply(transport, frame);
       else this.#onReply(transport, frame);
     } catch (err) {
       const e = err instanceof ZooKitError ? err : new ProtocolError(`bad reply: ${String(err)}`, { cause: err });
@@ -414,9 +421,6 @@ export class Session {
     this.#password = res.passwd;
     this.#negotiatedTimeout = res.timeOut;
     if (!res.readOnly) this.#seenRwServer = true;
-    this.#phase = 'connected';
-    this.#failures = 0;
-    this.#lastError = undefined;
     this.#lastRecv = performance.now();
     this.#lastSend = this.#lastRecv;
     if (this.#timer) {
@@ -431,6 +435,54 @@ export class Session {
       port: this.#current?.port,
       readOnly: res.readOnly,
     });
+    this.#resumed = resumed;
+    this.#readOnlyServer = res.readOnly;
+    if (this.#o.sasl) {
+      // SASL first, before anything else: a server enforcing it closes the
+      // session on any other request.
+      this.#phase = 'sasl';
+      this.#sasl = new DigestMd5Client(this.#o.sasl);
+      this.#sendSasl(transport, this.#sasl.initial());
+      return;
+    }
+    this.#completeConnect(transport);
+  }
+
+  #sendSasl(transport: SocketTransport, token: Buffer): void {
+    const w = new Writer(64 + token.length);
+    this.#saslXid = this.#nextXid();
+    w.int(this.#saslXid).int(OpCode.sasl).buffer(token);
+    transport.send(w.frame());
+  }
+
+  #onSaslReply(transport: SocketTransport, frame: Buffer): void {
+    const r = new Reader(frame);
+    const hdr = readReplyHeader(r);
+    if (hdr.xid !== this.#saslXid) return; // pings, notifications
+    if (hdr.err !== 0) {
+      // 3.8 answers bad credentials with AUTHFAILED, or with SESSIONCLOSEDREQUIRESASLAUTH under enforcement.
+      const cause = errorFromCode(hdr.err, { op: 'sasl' });
+      const e = new AuthFailedError({ op: 'sasl', cause }, `AUTHFAILED: SASL DIGEST-MD5 authentication refused by the server (${cause.codeName})`);
+      this.#log('error', 'SASL authentication failed; the client stops', { code: hdr.err });
+      this.#o.onError(e);
+      transport.destroy(e);
+      this.#finishClose(e);
+      return;
+    }
+    const next = this.#sasl!.next(r.buffer() ?? Buffer.alloc(0));
+    if (next === null) {
+      this.#sasl = null;
+      this.#log('info', 'SASL authenticated', { mechanism: 'DIGEST-MD5' });
+      this.#completeConnect(transport);
+    } else this.#sendSasl(transport, next);
+  }
+
+  /** The session is usable: send auth, re-register watches, flush what waited, announce. */
+  #completeConnect(transport: SocketTransport): void {
+    this.#phase = 'connected';
+    this.#failures = 0;
+    this.#lastError = undefined;
+    const resumed = this.#resumed;
     // Order matters: auth first, then watches, then what waited for us.
     this.#authInFlight = [];
     for (const a of this.#auths) this.#sendAuth(a);
@@ -440,7 +492,7 @@ export class Session {
       transport.send(r.frame);
     }
     this.#sentSinceTick = true;
-    this.#setState(res.readOnly ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
+    this.#setState(this.#readOnlyServer ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
     for (const w of this.#startWaiters.splice(0)) w.resolve();
   }
 
@@ -510,8 +562,15 @@ export class Session {
     }
     this.#pending.shift();
     if (hdr.err !== 0 && hdr.err !== req.acceptErr) {
-      if (hdr.err === ErrorCode.SESSIONEXPIRED) this.#lastError = new SessionExpiredError({ op: req.op, path: req.path });
-      req.reject(errorFromCode(hdr.err, { op: req.op, path: req.path }));
+      const e = errorFromCode(hdr.err, { op: req.op, path: req.path });
+      req.reject(e);
+      if (hdr.err === ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH) {
+        // The server demands SASL and closed the session: retrying cannot help.
+        this.#log('error', 'the server requires SASL authentication; the client stops');
+        this.#o.onError(e);
+        transport.destroy(e);
+        this.#finishClose(e);
+      }
       return;
     }
     let value: unknown;
@@ -641,7 +700,7 @@ export class Session {
       this.#sentSinceTick = false;
     }
     const t = this.#transport;
-    if ((this.#phase === 'connecting' || this.#phase === 'handshake') && t) {
+    if ((this.#phase === 'connecting' || this.#phase === 'handshake' || this.#phase === 'sasl') && t) {
       const limit = Math.max(1000, Math.min(this.#o.connectTimeout, this.#o.sessionTimeout / this.#hosts.size));
       if (now - this.#attemptStarted > limit) {
         t.destroy(new ConnectionLossError({ op: 'connect' }, `no answer from ${this.#current?.host}:${this.#current?.port} within ${Math.round(limit)} ms`));
