@@ -27,6 +27,7 @@ export ZOOKIT_RESULTS_DIR="${ZOOKIT_RESULTS_DIR:-$root/.test-results}"
 mkdir -p "$ZOOKIT_RESULTS_DIR"
 status=0
 
+bash scripts/ensure-deps.sh || status=1
 bash scripts/ensure-zookeeper.sh || status=1
 npx turbo run build --output-logs=errors-only || status=1
 
