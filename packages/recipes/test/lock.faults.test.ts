@@ -171,7 +171,7 @@ async function churn(make: (zk: Awaited<ReturnType<typeof h.client>>, i: number)
             maxExclusive = lease.fencingToken;
           }
           log.push({ i, token: lease.fencingToken });
-          await new Promise((res) => setImmediate(res));
+          await new Promise((res) => setTimeout(res, 1));
         }
         if (!lease.isHeld) lost++;
         holders.delete(i);
