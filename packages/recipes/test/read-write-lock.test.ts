@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ReadWriteLock, Semaphore } from '../src/index.js';
+import { harness } from './helpers.js';
+
+const h = harness();
+
+describe('ReadWriteLock', () => {
+  it('admits readers together and writers alone (8 sessions, 4 writers, 4 readers)', async () => {
+    const zks = await h.clients(8);
+    let readers = 0;
+    let writers = 0;
+    let maxReaders = 0;
+    const violations: string[] = [];
+    await Promise.all(
+      zks.map(async (zk, i) => {
+        const rw = new ReadWriteLock(zk, '/locks/table');
+        const lock = i % 2 === 0 ? rw.writeLock : rw.readLock;
+        for (let r = 0; r < 15; r++) {
+          const lease = await lock.acquire({ timeout: 20_000 });
+          if (i % 2 === 0) {
+            writers++;
+            if (writers > 1 || readers > 0) violations.push('writer overlap');
+          } else {
+            readers++;
+            maxReaders = Math.max(maxReaders, readers);
+            if (writers > 0) violations.push('reader with writer');
+          }
+          await new Promise((res) => setTimeout(res, 2));
+          if (i % 2 === 0) writers--;
+          else readers--;
+          await lease.release();
+        }
+      }),
+    );
+    expect(violations).toEqual([]);
+    expect(maxReaders).toBeGreaterThan(1);
+  });
+
+  it('writes Curator __READ__/__WRIT__ names, or kazoo __rlock__/__lock__', async () => {
+    const [zk] = await h.clients(1);
+    const a = await new ReadWriteLock(zk!, '/locks/rw1').readLock.acquire();
+    const b = await new ReadWriteLock(zk!, '/locks/rw2', { naming: 'kazoo' }).readLock.acquire();
+    expect(a.path).toMatch(/\/_c_[0-9a-f-]{36}-__READ__\d{10}$/);
+    expect(b.path).toMatch(/\/[0-9a-f]{32}__rlock__\d{10}$/);
+    await a.release();
+    await b.release();
+  });
+});
+
+describe('Semaphore', () => {
+  it('never grants more than maxLeases at once (8 sessions)', async () => {
+    const zks = await h.clients(8);
+    let holders = 0;
+    let max = 0;
+    await Promise.all(
+      zks.map(async (zk, i) => {
+        const sem = new Semaphore(zk, '/sem/db', { maxLeases: 3, identifier: `w${i}` });
+        for (let r = 0; r < 15; r++) {
+          const lease = await sem.acquire({ timeout: 20_000 });
+          holders++;
+          max = Math.max(max, holders);
+          expect(holders).toBeLessThanOrEqual(3);
+          await new Promise((res) => setTimeout(res, 2));
+          holders--;
+          await lease.release();
+        }
+      }),
+    );
+    expect(max).toBe(3);
+  });
+
+  it('lists the lease holders', async () => {
+    const zks = await h.clients(3);
+    const sems = zks.map((zk, i) => new Semaphore(zk, '/sem/h', { maxLeases: 2, identifier: `w${i}` }));
+    await sems[0]!.acquire();
+    await sems[1]!.acquire();
+    expect(await sems[2]!.tryAcquire()).toBeNull();
+    expect(await sems[2]!.leaseHolders()).toEqual(['w0', 'w1']);
+    await sems[0]!.release();
+    expect(await sems[2]!.tryAcquire()).not.toBeNull();
+    expect(await sems[2]!.leaseHolders()).toEqual(['w1', 'w2']);
+  });
+});
