@@ -15,7 +15,19 @@ export { fourLetterWord, parseMode } from './four-letter-word.js';
 export { allocatePorts } from './ports.js';
 export { findLocalInstallation, findJava, DEBIAN_JAR_DIR, type LocalInstallation } from './installation.js';
 export { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
-export { startServer, STANDALONE_MAIN, type ZooKeeperServer, type StartServerOptions, type ServerSource } from './server.js';
+export {
+  startServer,
+  STANDALONE_MAIN,
+  type ZooKeeperServer,
+  type StartServerOptions,
+  type ServerSource,
+  type TlsClientAuth,
+  type TlsServerOptions,
+  type TlsServerInfo,
+  type SaslServerOptions,
+  type SaslServerInfo,
+} from './server.js';
+export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
 export { startEnsemble, QUORUM_MAIN, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
 export {
   FaultProxy,

@@ -2,6 +2,7 @@
 // (@zookit/client is developed separately). Only what the tests need: handshake,
 // create / createTTL / getData / exists, with bounded waits.
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeConnectResponse, encodeConnectRequest, type ConnectResponse } from '../src/expire-session.js';
 
 export const OP = { create: 1, delete: 2, exists: 3, getData: 4, createTTL: 21, closeSession: -11 } as const;
@@ -63,12 +64,12 @@ export class RawSession {
   static async connect(
     host: string,
     port: number,
-    opts: { timeoutMs?: number; sessionId?: bigint; password?: Buffer; waitMs?: number } = {},
+    opts: { timeoutMs?: number; sessionId?: bigint; password?: Buffer; waitMs?: number; tls?: tls.ConnectionOptions } = {},
   ): Promise<RawSession> {
-    const socket = net.connect({ host, port });
+    const socket = opts.tls ? tls.connect({ ...opts.tls, host, port }) : net.connect({ host, port });
     const s = new RawSession(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
+      socket.once(opts.tls ? 'secureConnect' : 'connect', resolve);
       socket.once('error', reject);
     });
     socket.write(encodeConnectRequest(opts.sessionId ?? 0n, opts.password ?? Buffer.alloc(16), opts.timeoutMs ?? 4000));
