@@ -47,6 +47,7 @@ export async function retry<T>(fn: () => Promise<T>, policy: RetryPolicy = {}): 
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
