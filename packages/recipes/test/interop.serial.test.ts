@@ -1,0 +1,179 @@
+// Interop with the real peers on one server: Curator 5.4 (Debian libcurator-*-java) and
+// kazoo 2.8 (Debian python3-kazoo), in both directions.
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { inject, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Election, Lock, sortContenders, type LockOptions } from '../src/index.js';
+import { harness } from './helpers.js';
+
+const h = harness();
+const PEERS = path.join(import.meta.dirname, 'peers');
+const JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
+  (j) => `/usr/share/java/${j}.jar`,
+);
+let classDir = '';
+
+beforeAll(() => {
+  classDir = mkdtempSync(path.join(tmpdir(), 'zookit-curator-peer-'));
+  execFileSync('javac', ['-d', classDir, '-cp', JARS.join(':'), path.join(PEERS, 'CuratorPeer.java')]);
+}, 60_000);
+
+class Peer {
+  readonly lines: { line: string; at: number }[] = [];
+  readonly #waiters: { line: string; resolve: (at: number) => void }[] = [];
+  readonly exited: Promise<number | null>;
+  constructor(readonly proc: ChildProcessWithoutNullStreams) {
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      const at = performance.now();
+      this.lines.push({ line, at });
+      for (const w of [...this.#waiters]) if (w.line === line) {
+        this.#waiters.splice(this.#waiters.indexOf(w), 1);
+        w.resolve(at);
+      }
+    });
+    this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    this.exited.then((code) => {
+      if (code !== 0 && code !== null) console.error(`peer exited ${code}: ${stderr.slice(-2000)}`);
+    });
+  }
+  /** Resolves with the time the line was printed. */
+  waitFor(line: string, timeout = 30_000): Promise<number> {
+    const seen = this.lines.find((l) => l.line === line);
+    if (seen) return Promise.resolve(seen.at);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`peer did not print ${line} within ${timeout} ms; got ${JSON.stringify(this.lines)}`)), timeout);
+      this.#waiters.push({ line, resolve: (at) => (clearTimeout(t), resolve(at)) });
+      this.exited.then(() => reject(new Error(`peer exited before ${line}`)));
+    });
+  }
+  /** Tells the peer to release; returns the time. */
+  release(): number {
+    const at = performance.now();
+    this.proc.stdin.write('release\n');
+    return at;
+  }
+  has(line: string): boolean {
+    return this.lines.some((l) => l.line === line);
+  }
+}
+
+const peers: Peer[] = [];
+afterEach(() => {
+  for (const p of peers.splice(0)) p.proc.kill('SIGKILL');
+});
+
+function curator(chrootPath: string, mode: 'mutex' | 'selector', id: string): Peer {
+  const p = new Peer(spawn('java', ['-cp', [classDir, ...JARS].join(':'), 'CuratorPeer', inject('zkConnect'), chrootPath, mode, id]));
+  peers.push(p);
+  return p;
+}
+function kazoo(chrootPath: string, mode: 'lock' | 'lock-extra' | 'election', id: string): Peer {
+  const p = new Peer(spawn('/usr/bin/python3', [path.join(PEERS, 'kazoo_peer.py'), inject('zkConnect'), chrootPath, mode, id]));
+  peers.push(p);
+  return p;
+}
+
+/** The peers see the server root; the zookit client is chrooted. */
+async function setup() {
+  const zk = await h.client();
+  const chroot = zk.chroot;
+  return { zk, abs: (p: string) => chroot + p };
+}
+
+async function nodeCount(zk: Awaited<ReturnType<typeof h.client>>, p: string): Promise<number> {
+  return zk.getChildren(p).then((c) => sortContenders(c).length, () => 0);
+}
+
+/** A peer holds first, zookit waits; then zookit holds first, the peer waits. */
+async function bothDirections(spawnPeer: (p: string) => Peer, zookit: (zk: Awaited<ReturnType<typeof h.client>>) => Lock) {
+  const { zk, abs } = await setup();
+  const lock = zookit(zk);
+  // 1. the peer holds, zookit waits
+  const peer = spawnPeer(abs(lock.path));
+  await peer.waitFor('ACQUIRED');
+  let zookitAt = 0;
+  const acquiring = lock.acquire({ timeout: 30_000 }).then((l) => ((zookitAt = performance.now()), l));
+  await expect.poll(() => nodeCount(zk, lock.path), { timeout: 10_000 }).toBe(2);
+  expect(lock.isAcquired).toBe(false);
+  const releasedAt = peer.release();
+  const lease = await acquiring;
+  expect(zookitAt).toBeGreaterThan(releasedAt);
+  await peer.waitFor('RELEASED');
+  // 2. zookit holds, the peer waits
+  const peer2 = spawnPeer(abs(lock.path));
+  await peer2.waitFor('STARTED');
+  await expect.poll(() => nodeCount(zk, lock.path), { timeout: 10_000 }).toBe(2);
+  expect(peer2.has('ACQUIRED')).toBe(false);
+  const ourReleaseAt = performance.now();
+  await lease.release();
+  const peerAt = await peer2.waitFor('ACQUIRED');
+  expect(peerAt).toBeGreaterThan(ourReleaseAt);
+  peer2.release();
+  await peer2.waitFor('RELEASED');
+  await expect.poll(() => nodeCount(zk, lock.path), { timeout: 10_000 }).toBe(0);
+}
+
+const haveCurator = JARS.every((j) => existsSync(j));
+const haveKazoo = existsSync('/usr/lib/python3/dist-packages/kazoo/recipe/lock.py');
+
+describe('interop with Curator 5.4', () => {
+  it.runIf(haveCurator)('InterProcessMutex and a zookit Lock (default naming) exclude each other, both directions', async () => {
+    await bothDirections((p) => curator(p, 'mutex', 'curator'), (zk) => new Lock(zk, '/interop/curator-mutex', { identifier: 'zookit' }));
+  }, 90_000);
+
+  it.runIf(haveCurator)('LeaderSelector and zookit (the Lock under Election, default naming) share one leader, both directions', async () => {
+    await bothDirections((p) => curator(p, 'selector', 'curator'), (zk) => new Lock(zk, '/interop/curator-selector', { identifier: 'zookit' }));
+  }, 90_000);
+
+  it.runIf(haveCurator)('a zookit Election leads while a LeaderSelector waits, then hands over', async () => {
+    const { zk, abs } = await setup();
+    const election = new Election(zk, '/interop/curator-election', 'zookit');
+    let stop!: () => void;
+    let peer!: Peer;
+    let endedAt = 0;
+    await election.run(async () => {
+      peer = curator(abs('/interop/curator-election'), 'selector', 'curator');
+      await expect.poll(() => nodeCount(zk, '/interop/curator-election'), { timeout: 20_000 }).toBe(2);
+      expect(peer.has('ACQUIRED')).toBe(false);
+      stop = () => {};
+      endedAt = performance.now();
+    });
+    stop();
+    expect(await peer.waitFor('ACQUIRED')).toBeGreaterThan(endedAt);
+    peer.release();
+    await peer.waitFor('RELEASED');
+  }, 90_000);
+});
+
+describe('interop with kazoo 2.8', () => {
+  it.runIf(haveKazoo)('kazoo Lock with extra_lock_patterns=["-lock-"] and a zookit Lock (default naming), both directions', async () => {
+    await bothDirections((p) => kazoo(p, 'lock-extra', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-extra', { identifier: 'zookit' }));
+  }, 60_000);
+
+  it.runIf(haveKazoo)("plain kazoo Lock and a zookit Lock with naming 'kazoo', both directions", async () => {
+    const opts: LockOptions = { identifier: 'zookit', naming: 'kazoo' };
+    await bothDirections((p) => kazoo(p, 'lock', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-plain', opts));
+  }, 60_000);
+
+  it.runIf(haveKazoo)("kazoo Election and a zookit Election with naming 'kazoo' share one leader, both directions", async () => {
+    await bothDirections((p) => kazoo(p, 'election', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-election', { identifier: 'zookit', naming: 'kazoo' }));
+  }, 60_000);
+
+  it.runIf(haveKazoo)('kazoo lists a zookit contender by identifier (kazoo naming)', async () => {
+    const { zk, abs } = await setup();
+    const lease = await new Lock(zk, '/interop/kazoo-ids', { identifier: 'zookit-1', naming: 'kazoo' }).acquire();
+    const out = execFileSync('/usr/bin/python3', ['-c', `
+import sys
+from kazoo.client import KazooClient
+zk = KazooClient(hosts=sys.argv[1]); zk.start()
+print(zk.Lock(sys.argv[2]).contenders())
+zk.stop()`, inject('zkConnect'), abs('/interop/kazoo-ids')]).toString();
+    expect(out).toContain('zookit-1');
+    await lease.release();
+  }, 30_000);
+});
