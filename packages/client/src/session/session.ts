@@ -20,13 +20,13 @@ import {
   readWatcherEvent,
   writeAuthPacket,
   writeConnectRequest,
-  writeSetWatches,
 } from '../jute/records.js';
 import { Writer } from '../jute/writer.js';
 import { stripChroot } from '../paths.js';
 import { SocketTransport, type TlsOptions } from '../transport/socket-transport.js';
 import { ConnectionState, EventType, type Watcher, type WatchedEvent } from '../types.js';
 import { WatchRegistry } from '../watches/registry.js';
+import { setWatchesFrames } from '../watches/set-watches.js';
 import { HostProvider, type HostPort } from './host-provider.js';
 import { PendingQueue } from './pending-queue.js';
 import { DigestMd5Client, type SaslOptions } from './sasl.js';
@@ -497,47 +497,9 @@ export class Session {
   }
 
   #sendSetWatches(transport: SocketTransport): void {
-    const w = this.watches;
-    const persistent = w.hasPersistent;
-    const lists = {
-      data: w.paths('data'),
-      exist: w.paths('exist'),
-      child: w.paths('child'),
-      persistent: persistent ? w.paths('persistent') : [],
-      persistentRecursive: persistent ? w.paths('persistentRecursive') : [],
-    };
-    type Key = keyof typeof lists;
-    const keys = Object.keys(lists) as Key[];
-    let batch = Object.fromEntries(keys.map((k) => [k, [] as string[]])) as Record<Key, string[]>;
-    let bytes = 0;
-    let any = false;
-    const flush = () => {
-      if (!any) return;
-      const out = new Writer(bytes + 64);
-      out.int(Xid.setWatches).int(persistent ? OpCode.setWatches2 : OpCode.setWatches);
-      writeSetWatches(out, {
-        relativeZxid: this.#lastZxid,
-        data: batch.data,
-        exist: batch.exist,
-        child: batch.child,
-        ...(persistent ? { persistent: batch.persistent, persistentRecursive: batch.persistentRecursive } : {}),
-      });
-      transport.send(out.frame());
-      batch = Object.fromEntries(keys.map((k) => [k, [] as string[]])) as Record<Key, string[]>;
-      bytes = 0;
-      any = false;
-    };
-    for (const k of keys) {
-      for (const p of lists[k]) {
-        const n = Buffer.byteLength(p) + 4;
-        if (bytes + n > SET_WATCHES_BATCH_BYTES) flush();
-        batch[k].push(p);
-        bytes += n;
-        any = true;
-      }
-    }
-    flush();
+    for (const frame of setWatchesFrames(this.watches, this.#lastZxid, SET_WATCHES_BATCH_BYTES)) transport.send(frame);
   }
+
 
   #onReply(transport: SocketTransport, frame: Buffer): void {
     const r = new Reader(frame);
