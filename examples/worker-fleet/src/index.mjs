@@ -1,0 +1,2 @@
+export { runFleet } from './fleet.mjs';
+export { formatSummary } from './summary.mjs';
