@@ -1,0 +1,2 @@
+export { runLeaderService } from './cluster.mjs';
+export { formatSummary, formatStatuses } from './summary.mjs';
