@@ -19,7 +19,8 @@ const sessionTimeout = Number(process.env['SERVICE_SESSION_TIMEOUT'] ?? 2000);
 const tickMs = Number(process.env['SERVICE_TICK_MS'] ?? 250);
 
 const send = (msg) => process.send?.({ name, pid: process.pid, at: Date.now(), ...msg });
-process.on('disconnect', () => process.exit(1));
+const onParentGone = () => process.exit(1);
+process.on('disconnect', onParentGone);
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout });
 zk.addListener((state, previous) => send({ type: 'state', state, previous }));
@@ -63,6 +64,7 @@ for (let term = 1; term <= 1_000 && !shutdown.signal.aborted; term++) {
 server.close();
 server.closeAllConnections();
 await zk.stop();
+process.off('disconnect', onParentGone);
 process.disconnect?.();
 
 /** The leader's term: run the periodic task until leadership ends (`signal` aborts). */

@@ -82,6 +82,8 @@ export async function runFleet(options) {
     signal?.throwIfAborted();
     const summary = await verify(zk, base, jobs);
     if (!allExited) summary.problems.push(`workers still running after ${timeout} ms (stopped)`);
+    const failed = children.filter((c) => c.pid !== killed?.pid && c.exitCode !== 0);
+    if (failed.length) summary.problems.push(`${failed.length} worker(s) failed (exit codes ${failed.map((c) => c.exitCode ?? c.signalCode).join(', ')})`);
     summary.exactlyOnce = summary.problems.length === 0;
     return {
       ...summary,

@@ -24,7 +24,8 @@ const [minWork, maxWork] = (process.env['FLEET_WORK_MS'] ?? '150,400').split(','
 const send = (msg) => process.send?.({ worker: id, ...msg });
 
 // If the fleet goes away, so do we.
-process.on('disconnect', () => process.exit(1));
+const onParentGone = () => process.exit(1);
+process.on('disconnect', onParentGone);
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout });
 zk.addListener((state, previous) => send({ type: 'state', state, previous }));
@@ -54,6 +55,7 @@ try {
 // Say goodbye (once the message is out), and let go of the IPC channel so the process can exit.
 if (process.send) {
   await new Promise((resolve) => process.send({ worker: id, type: 'finished' }, resolve));
+  process.off('disconnect', onParentGone);
   process.disconnect();
 }
 

@@ -1,0 +1,2 @@
+export { runPipeline } from './pipeline.mjs';
+export { formatSummary } from './summary.mjs';
