@@ -368,6 +368,7 @@ async function main() {
         for (const c of order) {
           const ts = Date.now();
           const res = await runChild(c, w, params, { proxy, timeoutMs: 180_000 });
+          res.secs = (Date.now() - ts) / 1000;
           (results[w][c] ??= []).push(res);
           const shown = res.error ? `ERROR ${res.error}` : spec.rows.map(([, k, , d]) => `${k}=${fmt(res[k], d)}`).join(' ');
           console.log(`  [${w} r${r + 1}] ${c.padEnd(8)} ${shown} (${((Date.now() - ts) / 1000).toFixed(1)}s)`);
@@ -389,6 +390,10 @@ async function main() {
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
   };
   if (workloadNames.includes('watches')) notes.push('re-register = from the proxy cutting the connection until the first request on the new connection answers (the client sends its watches first); includes each client\'s own reconnect delay. A watch is then triggered to check the watches survived.');
+  for (const [c, runs] of Object.entries(results.watches ?? {})) {
+    const bad = runs.filter((r) => !r.error && r.verified === false).length;
+    if (bad) notes.push(`${CLIENTS[c].label}: in ${bad} watches run(s) the watched node's change did not fire a watch within 5 s after the reconnect (watches not re-registered).`);
+  }
   if (workloadNames.includes('sessions') || workloadNames.includes('watches')) notes.push('Curator: sessions/watches not run separately (it wraps the Java client\'s ZooKeeper handle).');
   mkdirSync(OUT, { recursive: true });
   const md = markdown(rows, meta);

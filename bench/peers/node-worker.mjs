@@ -70,7 +70,10 @@ function cbindAdapter() {
   return {
     open(hosts) {
       return new Promise((resolve, reject) => {
-        const config = { connect: hosts, timeout: num('sessionTimeout') || 10_000, debug_level: C.ZOO_LOG_LEVEL_ERROR, host_order_deterministic: false, data_as_buffer: true };
+        const config = { connect: hosts, timeout: num('sessionTimeout') || 10_000, debug_level: C.ZOO_LOG_LEVEL_ERROR, host_order_deterministic: false, data_as_buffer: true,
+          // the binding closes the session after 10 empty zookeeper_process() calls in a row, which a 1 MB reply
+          // arriving in many chunks triggers; its README's option raises that limit.
+          response_counter_limit: 1000 };
         const c = new ZooKeeper(config);
         const t = setTimeout(() => reject(new Error('connect timeout')), 30_000);
         c.once('connect', () => { clearTimeout(t); resolve(c); });
