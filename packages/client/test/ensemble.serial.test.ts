@@ -98,5 +98,13 @@ describe('read-only mode', () => {
     expect(zk.state).toBe('READ_ONLY');
     expect((await zk.get('/ro')).data.toString()).toBe('data');
     await expect(zk.create('/w')).rejects.toBeInstanceOf(NotReadOnlyError);
+
+    // When the quorum is back, the client finds a read-write server by probing and moves there.
+    const states = recordStates(zk);
+    await Promise.all(ro.servers.slice(1).map((m) => m.restart()));
+    await ro.waitForQuorum();
+    await zk.waitForState('CONNECTED', { timeout: 60_000 });
+    expect(await zk.create('/w')).toBe('/w');
+    expect(states).toContain('CONNECTED');
   }, 120_000);
 });

@@ -66,6 +66,17 @@ export class HostProvider {
     return this.#hosts.length;
   }
 
+  /** Hands out `host` next (a read-write server found by a probe). */
+  prefer(host: HostPort): void {
+    const i = this.#hosts.findIndex((h) => h.host === host.host && h.port === host.port);
+    if (i >= 0) this.#next = i;
+  }
+
+  /** All hosts but `current`, in list order starting after it. */
+  others(current: HostPort | null): HostPort[] {
+    return this.#hosts.filter((h) => h !== current);
+  }
+
   next(): HostPort {
     const h = this.#hosts[this.#next % this.#hosts.length]!;
     this.#next = (this.#next + 1) % this.#hosts.length;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import {
   AuthFailedError,
   ClientClosedError,
@@ -114,6 +115,10 @@ export class Session {
   #zombie: { sessionId: bigint; password: Buffer } | null = null;
   #reconnectNow = false;
   #resumed = false;
+  #probing = false;
+  #probeDelay = 50;
+  #nextProbe = 0;
+  #probeIndex = 0;
   #readOnlyServer = false;
   #sasl: DigestMd5Client | null = null;
   #saslXid = 0;
@@ -416,6 +421,10 @@ export class Session {
       return;
     }
     if (res.passwd.length !== 16 && res.sessionId !== 0n) throw new ProtocolError(`session password of ${res.passwd.length} bytes`);
+    if (this.#sessionId !== 0n && res.sessionId !== this.#sessionId) {
+      // A different session than the one we held (leaving a read-only server's local session).
+      this.#expire(new SessionExpiredError({ op: 'connect' }));
+    }
     const resumed = this.#sessionId !== 0n && res.sessionId === this.#sessionId;
     this.#sessionId = res.sessionId;
     this.#password = res.passwd;
@@ -492,6 +501,8 @@ export class Session {
       transport.send(r.frame);
     }
     this.#sentSinceTick = true;
+    this.#probeDelay = 50;
+    this.#nextProbe = 0;
     this.#setState(this.#readOnlyServer ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
     for (const w of this.#startWaiters.splice(0)) w.resolve();
   }
@@ -650,9 +661,32 @@ export class Session {
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
   }
 
+  /**
+   * While on a read-only server, look for a read-write one with the `isro`
+   * four-letter word, backing off from 100 ms to 60 s (as the Java client does);
+   * when one answers `rw`, drop this connection and go there.
+   */
+  #probeForRw(now: number): void {
+    if (this.#state !== ConnectionState.READ_ONLY || this.#probing || now < this.#nextProbe) return;
+    const candidates = this.#hosts.others(this.#current);
+    if (candidates.length === 0) return;
+    const target = candidates[this.#probeIndex++ % candidates.length]!;
+    this.#probing = true;
+    this.#probeDelay = Math.min(60_000, this.#probeDelay * 2);
+    this.#nextProbe = now + this.#probeDelay;
+    probeReadWrite(target, Math.min(1000, this.#probeDelay)).then((rw) => {
+      this.#probing = false;
+      if (!rw || this.#state !== ConnectionState.READ_ONLY || this.#phase !== 'connected') return;
+      this.#log('info', 'found a read-write server; moving there', { host: target.host, port: target.port });
+      this.#hosts.prefer(target);
+      this.#transport?.destroy(new ConnectionLossError({ op: 'connect' }, 'moving from a read-only to a read-write server'));
+    });
+  }
+
   /** Fired by the timer: pings, read timeout, connect timeout, local expiry, queued deadlines. */
   #tick(): void {
     const now = performance.now();
+    this.#probeForRw(now);
     if (this.#recvSinceTick) {
       this.#lastRecv = now;
       this.#recvSinceTick = false;
@@ -752,6 +786,23 @@ const WIRE_EVENT: Record<number, WatchedEvent['type']> = {
   [WireEventType.NodeDataChanged]: EventType.CHANGED,
   [WireEventType.NodeChildrenChanged]: EventType.CHILD,
 };
+
+/** Asks a server with `isro` whether it serves writes; false on any failure. */
+function probeReadWrite(target: HostPort, timeout: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let answer = '';
+    const socket = net.connect({ host: target.host, port: target.port });
+    const done = (rw: boolean) => {
+      socket.destroy();
+      resolve(rw);
+    };
+    socket.setTimeout(timeout, () => done(false));
+    socket.on('connect', () => socket.write('isro'));
+    socket.on('data', (d) => (answer += d.toString('latin1')));
+    socket.on('end', () => done(answer.trim() === 'rw'));
+    socket.on('error', () => done(false));
+  });
+}
 
 /** Exponential backoff with jitter in [50%, 100%] of the step, capped. */
 function backoff(cycles: number, max: number): number {
