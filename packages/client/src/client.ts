@@ -234,6 +234,33 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     });
   }
 
+  /**
+   * The state changes as an async iterator (`for await (const { state } of zk.states())`);
+   * it ends on `break` or when `signal` aborts. Changes are buffered, never dropped.
+   */
+  async *states(options: { signal?: AbortSignal } = {}): AsyncGenerator<{ state: ConnectionState; previous: ConnectionState }> {
+    const buffer: Array<{ state: ConnectionState; previous: ConnectionState }> = [];
+    let wake: (() => void) | null = null;
+    const onState = (state: ConnectionState, previous: ConnectionState) => {
+      buffer.push({ state, previous });
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    this.on('state', onState);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        while (buffer.length > 0) yield buffer.shift()!;
+        if (options.signal?.aborted) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    } finally {
+      this.off('state', onState);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** Adds credentials (e.g. `addAuth('digest', 'user:password')`); they are re-sent after every reconnect. */
   addAuth(scheme: string, credential: string | Uint8Array): Promise<void> {
     if (typeof scheme !== 'string' || !scheme) return Promise.reject(new InvalidArgumentError('scheme', 'must be a non-empty string'));

@@ -77,6 +77,21 @@ describe('client surface', () => {
     expect(errors.map((e) => e.message)).toEqual(['listener bug 2']);
   });
 
+  it('states() yields every transition in order and ends on abort', async () => {
+    const zk = await connect();
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const reader = (async () => {
+      for await (const { state, previous } of zk.states({ signal: ac.signal })) {
+        seen.push(`${previous}->${state}`);
+        if (state === 'LOST') ac.abort();
+      }
+    })();
+    await zk.stop();
+    await reader;
+    expect(seen).toEqual(['CONNECTED->LOST']);
+  });
+
   it('waitForState resolves at once when already there and rejects after its timeout', async () => {
     const zk = await connect();
     await zk.waitForState('CONNECTED');
