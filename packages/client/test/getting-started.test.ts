@@ -8,7 +8,7 @@
 // The tutorial also uses @zookit/recipes (DataWatch, ChildrenWatch). It is not a declared
 // dependency of this package (recipes depends on the client, not the other way round);
 // it resolves through the workspace, and scripts/test.sh builds every package first.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { uniqueChroot } from '@zookit/testing/vitest';
@@ -74,6 +74,7 @@ describe('docs/getting-started.md', () => {
         expect(found, `expected "${line}" after line ${at} of:\n${printed.join('\n')}`).toBeGreaterThanOrEqual(0);
         at = found + 1;
       }
+      await rm(file); // kept only when the test fails, to look at
     } finally {
       await admin.delete(chroot, { recursive: true }).catch(() => {});
       await admin.stop();
