@@ -58,11 +58,11 @@ const WORKLOADS = {
     rows: [['pipelined get, ops/s', 'ops_s', 1, 0], ['pipelined get, client CPU µs/op', 'cpu_us_op', -1, 1]],
   },
   pcreate: {
-    title: 'pipelined create', clients: RAW, params: { warmup: q(2000, 1000), count: q(20000, 5000), size: 100, window: 1000 },
+    title: 'pipelined create', clients: RAW, params: { warmup: q(1000, 500), count: q(20000, 5000), size: 100, window: 1000 },
     rows: [['pipelined create (seq, 100 B), ops/s', 'ops_s', 1, 0], ['pipelined create, client CPU µs/op', 'cpu_us_op', -1, 1]],
   },
   pset: {
-    title: 'pipelined set', clients: RAW, params: { warmup: q(2000, 1000), count: q(20000, 5000), size: 100, window: 1000 },
+    title: 'pipelined set', clients: RAW, params: { warmup: q(1000, 500), count: q(20000, 5000), size: 100, window: 1000 },
     rows: [['pipelined set (100 B), ops/s', 'ops_s', 1, 0], ['pipelined set, client CPU µs/op', 'cpu_us_op', -1, 1]],
   },
   big: {
@@ -361,10 +361,10 @@ async function main() {
       const peers = clients.filter((c) => c !== 'zookit');
       results[w] = {};
       for (let r = 0; r < ROUNDS; r++) {
-        // zookit, peer, zookit, peer …; the peer order rotates every round
-        const rot = peers.map((_, i) => peers[(i + r) % peers.length]);
-        const order = clients.includes('zookit') ? rot.flatMap((p, i) => (i % 2 === 0 ? ['zookit', p] : [p])) : rot;
-        if (clients.includes('zookit') && !order.length) order.push('zookit');
+        // one run per client per round; the peer order rotates every round and zookit's slot moves through it,
+        // so over the rounds zookit runs before and after every peer (zookit, peer, …, zookit, peer …)
+        const order = peers.map((_, i) => peers[(i + r) % peers.length]);
+        if (clients.includes('zookit')) order.splice(r % (peers.length + 1), 0, 'zookit');
         for (const c of order) {
           const ts = Date.now();
           const res = await runChild(c, w, params, { proxy, timeoutMs: 180_000 });

@@ -303,7 +303,7 @@ public class JavaBench {
         ExecutorService closer = Executors.newFixedThreadPool(64);
         for (ZooKeeper zk : zks) closer.submit(() -> { zk.close(0); return null; });
         closer.shutdown();
-        closer.awaitTermination(3, TimeUnit.SECONDS); // closeSession is sent at once; close() then lingers (not measured)
+        closer.awaitTermination(1, TimeUnit.SECONDS); // closeSession is sent at once; close() then lingers (not measured)
         return json("connect_all_ms", wall, "rss_mb", rss1 / 1048576.0, "kb_per_session", (rss1 - rss0) / 1024.0 / n);
     }
 
