@@ -1,0 +1,169 @@
+// Fault pass: client-level ensemble scenarios of RELIABILITY.md not covered by
+// ensemble.serial.test.ts — 2 (member frozen for 2x the session timeout), 3 (leader frozen),
+// 4 (quorum lost longer than the session timeout) and 19 (read after another client's
+// write, with and without sync). One 3-node ensemble for the file; every wait is bounded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEnsemble, type EnsembleMember, type ZooKeeperEnsemble } from '@zookit/testing';
+import { sessionCredentials, type ZooKeeperClient } from '../src/index.js';
+import { client, recordStates } from './helpers.js';
+
+let ensemble: ZooKeeperEnsemble;
+beforeAll(async () => {
+  ensemble = await startEnsemble({ size: 3 });
+}, 120_000);
+afterAll(async () => {
+  await ensemble?.stop();
+});
+
+function memberOf(zk: ZooKeeperClient): EnsembleMember {
+  const creds = zk[sessionCredentials]();
+  const member = ensemble.servers.find((s) => s.port === creds?.port);
+  if (!member) throw new Error('client is not connected to a member');
+  return member;
+}
+
+/** Ephemeral paths per session id (hex) from `dump` on every running member. */
+async function ephemerals(): Promise<Map<string, Set<string>>> {
+  const owners = new Map<string, Set<string>>();
+  for (const m of ensemble.servers) {
+    if (!m.pid || m.paused) continue;
+    const dump = await m.fourLetterWord('dump', 3_000).catch(() => '');
+    let current: string | undefined;
+    for (const line of dump.split('\n')) {
+      const s = /^\s*(0x[0-9a-f]+):?\s*$/i.exec(line);
+      if (s) {
+        current = `0x${BigInt(s[1]!).toString(16)}`;
+        if (!owners.has(current)) owners.set(current, new Set());
+      } else if (current && /^\s+\//.test(line)) owners.get(current)!.add(line.trim());
+      else if (!/^\s/.test(line)) current = undefined;
+    }
+  }
+  return owners;
+}
+
+describe('ensemble faults (client)', () => {
+  it('2: the member is frozen for 2x the session timeout: SUSPENDED within the read timeout, same session on another member', async () => {
+    const zk = client(ensemble.connectString, { sessionTimeout: 4_000 });
+    const states = recordStates(zk);
+    await zk.start();
+    const sessionId = zk.sessionId;
+    await zk.create('/frozen-eph', null, { ephemeral: true });
+    const member = memberOf(zk);
+    const t0 = performance.now();
+    await member.pause();
+    let detectedMs = 0;
+    let reconnectMs = 0;
+    try {
+      await zk.waitForState('SUSPENDED', { timeout: 10_000 });
+      detectedMs = performance.now() - t0;
+      const queued = zk.exists('/frozen-eph');
+      await zk.waitForState('CONNECTED', { timeout: 20_000 });
+      reconnectMs = performance.now() - t0 - detectedMs;
+      expect((await queued)?.ephemeralOwner).toBe(sessionId);
+      // Keep the member frozen for 2x the session timeout in total.
+      const rest = 2 * zk.sessionTimeout - (performance.now() - t0);
+      if (rest > 0) await zk.sync('/').then(() => new Promise((r) => setTimeout(r, rest)));
+    } finally {
+      await member.resume();
+    }
+    // Read timeout = 2/3 of the negotiated timeout; one tick of slack.
+    expect(detectedMs).toBeGreaterThanOrEqual((zk.sessionTimeout * 2) / 3 - 100);
+    expect(detectedMs).toBeLessThan(zk.sessionTimeout);
+    expect(zk.sessionId).toBe(sessionId);
+    expect(memberOf(zk).id).not.toBe(member.id);
+    expect(states).toEqual(['CONNECTED', 'SUSPENDED', 'CONNECTED']);
+    await ensemble.waitForQuorum();
+    console.info(`scenario 2: detection ${Math.round(detectedMs)} ms (2/3 timeout = ${Math.round((zk.sessionTimeout * 2) / 3)}), reconnect ${Math.round(reconnectMs)} ms`);
+    await zk.delete('/frozen-eph');
+  }, 60_000);
+
+  it('3: the leader frozen for 10 s: clients keep their sessions; a client never reads older data than it has seen', async () => {
+    const leaderIdx = await ensemble.leader();
+    const leader = ensemble.servers[leaderIdx]!;
+    const followers = ensemble.servers.filter((s) => s !== leader);
+    const zk = client(followers.map((s) => s.connectString).join(','), { sessionTimeout: 8_000 });
+    const onLeader = client(leader.connectString, { sessionTimeout: 20_000, connectTimeout: 30_000 });
+    await Promise.all([zk.start(), onLeader.start()]);
+    await zk.create('/stale-check', '1');
+    await onLeader.sync('/stale-check');
+    const seenByLeaderClient = (await onLeader.get('/stale-check')).stat.mzxid;
+    const sessionId = zk.sessionId;
+    const t0 = performance.now();
+    await leader.pause();
+    try {
+      await ensemble.waitForQuorum(30_000);
+      // A write through the new leader while the old one is frozen.
+      await zk.retry(() => zk.set('/stale-check', '2'), { maxTries: 20 });
+    } finally {
+      await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (performance.now() - t0))));
+      await leader.resume();
+    }
+    await ensemble.waitForQuorum(30_000);
+    expect(zk.sessionId).toBe(sessionId);
+    // The client that was on the old leader: same session or a typed LOST, and never older data.
+    await onLeader.waitForState('CONNECTED', { timeout: 30_000 });
+    const r = await onLeader.get('/stale-check');
+    expect(r.stat.mzxid).toBeGreaterThanOrEqual(seenByLeaderClient);
+  }, 90_000);
+
+  it('4: quorum lost for 2x the session timeout: SUSPENDED, then LOST by the local clock; on return the old session is closed, no stale ephemerals', async () => {
+    const zk = client(ensemble.connectString, { sessionTimeout: 3_000, connectTimeout: 60_000 });
+    const observer = client(ensemble.connectString, { sessionTimeout: 30_000, connectTimeout: 60_000 });
+    const states = recordStates(zk);
+    await Promise.all([zk.start(), observer.start()]);
+    await zk.create('/quorum-eph', null, { ephemeral: true });
+    const oldSession = `0x${zk.sessionId.toString(16)}`;
+    const victims = ensemble.servers.filter((s) => s !== memberOf(observer)).slice(0, 2);
+    const t0 = performance.now();
+    await Promise.all(victims.map((m) => m.kill()));
+    try {
+      await zk.waitForState('SUSPENDED', { timeout: 10_000 });
+      const suspendedAt = performance.now() - t0;
+      await zk.waitForState('LOST', { timeout: 15_000 });
+      const lostAt = performance.now() - t0;
+      expect(lostAt - suspendedAt).toBeGreaterThanOrEqual(1_000);
+      const rest = 2 * 3_000 - (performance.now() - t0);
+      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+      console.info(`scenario 4: SUSPENDED after ${Math.round(suspendedAt)} ms, LOST after ${Math.round(lostAt)} ms`);
+    } finally {
+      await Promise.all(victims.map((m) => m.restart()));
+    }
+    await ensemble.waitForQuorum(60_000);
+    await zk.waitForState('CONNECTED', { timeout: 30_000 });
+    expect(`0x${zk.sessionId.toString(16)}`).not.toBe(oldSession);
+    // The old session's ephemeral is gone (closed by the client's zombie close, or expired);
+    // bounded wait of one session timeout for the server to settle.
+    let stale: Set<string> | undefined;
+    for (let i = 0; i < 40; i++) {
+      stale = (await ephemerals()).get(oldSession);
+      if (!stale || stale.size === 0) break;
+      await observer.sync('/');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stale?.size ?? 0).toBe(0);
+    expect(await observer.exists('/quorum-eph')).toBeNull();
+    expect(states.slice(0, 3)).toEqual(['CONNECTED', 'SUSPENDED', 'LOST']);
+  }, 120_000);
+
+  it('19: read after another client\'s write: with sync first, zero stale reads in 1000 rounds', async () => {
+    await ensemble.waitForQuorum();
+    const [m1, , m3] = ensemble.servers;
+    const a = client(m1!.connectString, { sessionTimeout: 10_000 });
+    const b = client(m3!.connectString, { sessionTimeout: 10_000 });
+    await Promise.all([a.start(), b.start()]);
+    await a.create('/rw19', '0');
+    let staleWithout = 0;
+    let staleWith = 0;
+    for (let i = 1; i <= 1_000; i++) {
+      await a.set('/rw19', String(i));
+      // "Tell B in-process": B reads at once, with sync on odd rounds and without on even ones.
+      if (i % 2 === 1) {
+        await b.sync('/rw19');
+        if ((await b.get('/rw19')).data.toString() !== String(i)) staleWith++;
+      } else if ((await b.get('/rw19')).data.toString() !== String(i)) staleWithout++;
+    }
+    console.info(`scenario 19: stale reads without sync ${staleWithout}/500, with sync ${staleWith}/500`);
+    expect(staleWith).toBe(0);
+    await a.delete('/rw19');
+  }, 120_000);
+});
