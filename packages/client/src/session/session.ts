@@ -6,6 +6,7 @@ import {
   ConnectTimeoutError,
   ErrorCode,
   FrameTooLargeError,
+  InvalidArgumentError,
   ProtocolError,
   RequestTooLargeError,
   SessionClosedRequireSaslAuthError,
@@ -348,14 +349,22 @@ export class Session {
     this.#phase = 'connecting';
     this.#attemptStarted = performance.now();
     this.#log('debug', 'connecting', { host: target.host, port: target.port });
-    const transport = new SocketTransport(
-      { host: target.host, port: target.port, maxFrameSize: this.#o.maxFrameSize, tls: this.#o.tls },
-      {
-        onConnect: () => this.#onSocketConnect(transport),
-        onFrame: (frame) => this.#onFrame(transport, frame),
-        onClose: (err) => this.#onSocketClose(transport, err),
-      },
-    );
+    let transport: SocketTransport;
+    try {
+      transport = new SocketTransport(
+        { host: target.host, port: target.port, maxFrameSize: this.#o.maxFrameSize, tls: this.#o.tls },
+        {
+          onConnect: () => this.#onSocketConnect(transport),
+          onFrame: (frame) => this.#onFrame(transport, frame),
+          onClose: (err) => this.#onSocketClose(transport, err),
+        },
+      );
+    } catch (err) {
+      // Options Node refuses at once (a TLS key that does not decrypt, say): retrying cannot help.
+      const reason = err instanceof Error ? err.message : String(err);
+      queueMicrotask(() => this.#finishClose(new InvalidArgumentError('tls', `the connection options were refused: ${reason}`)));
+      return;
+    }
     this.#transport = transport;
   }
 
@@ -474,7 +483,6 @@ export class Session {
       const e = new AuthFailedError({ op: 'sasl', cause }, `AUTHFAILED: SASL DIGEST-MD5 authentication refused by the server (${cause.codeName})`);
       this.#log('error', 'SASL authentication failed; the client stops', { code: hdr.err });
       this.#o.onError(e);
-      transport.destroy(e);
       this.#finishClose(e);
       return;
     }
@@ -541,7 +549,6 @@ export class Session {
         // The server demands SASL and closed the session: retrying cannot help.
         this.#log('error', 'the server requires SASL authentication; the client stops');
         this.#o.onError(e);
-        transport.destroy(e);
         this.#finishClose(e);
       }
       return;
@@ -585,7 +592,6 @@ export class Session {
       // Terminal, as in every ZooKeeper client: the server closes the session.
       this.#log('error', 'authentication failed; the client stops', { scheme: entry?.scheme });
       this.#o.onError(e);
-      transport.destroy(e);
       this.#finishClose(new AuthFailedError({ op: 'auth' }));
     }
   }
@@ -624,6 +630,10 @@ export class Session {
     if (this.#phase === 'closed' || this.#phase === 'closing') {
       if (this.#phase === 'closing') this.#closeWaiter?.();
       return;
+    }
+    if (!err && !wasConnected) {
+      const where = `${this.#current?.host}:${this.#current?.port}`;
+      this.#lastError = new ConnectionLossError({ op: 'connect' }, `${where} closed the connection during the handshake (a TLS port reached without TLS, or a server refusing this client)`);
     }
     this.#log(wasConnected ? 'warn' : 'debug', wasConnected ? 'connection lost' : 'connection attempt failed', {
       host: this.#current?.host,

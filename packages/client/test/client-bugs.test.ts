@@ -1,7 +1,4 @@
-// Failing tests for client bugs found while writing the security/hardening suites.
-// Kept out of the suite (the name does not end in .test.ts) until the fixes land in
-// packages/client/src; rename to client-bugs.test.ts to run:
-//   cd packages/client && cp test/pending/client-bugs.test.ts.pending test/client-bugs.test.ts && npx vitest run test/client-bugs.test.ts
+// Regressions for client bugs found while writing the security/hardening suites.
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FaultProxy, startServer, type ZooKeeperServer } from '@zookit/testing';
 import { AuthFailedError, ConnectTimeoutError, InvalidArgumentError, ZooKitError } from '../src/index.js';
