@@ -55,8 +55,11 @@ function section(title) {
 
 // --- Ctrl-C: stop the children, then the ensemble --------------------------------------
 const shutdown = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.once(sig, () => {
+// (A listener that stays registered: @zookit/testing kills its JVMs on the signal and
+// re-raises it only when nobody else listens; we want our own orderly stop.)
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (shutdown.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
     clearBar();
     console.log(`\n${yellow(`${sig}: stopping everything this demo started…`)}`);
     shutdown.abort(new Error(sig));
@@ -164,6 +167,7 @@ async function demoFleet(connectString) {
     },
   });
   clearBar();
+  if (tty) log(`jobs ${cyan(progressBar(done, total, 20))} ${done}/${total}`);
   for (const line of fleetLines(summary)) log(line.startsWith('✔') ? green(line) : line.startsWith('✘') ? red(line) : line);
   return summary;
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
 import { Barrier, ChildrenWatch } from '@zookit/recipes';
-import { forkChild, stopChildren, waitForExit } from './processes.mjs';
+import { forkChild, stopChildren, waitForExit, withTimeout } from './processes.mjs';
 
 const WORKER = path.join(import.meta.dirname, 'worker.mjs');
 const PHASES = ['map', 'reduce', 'check'];
@@ -75,7 +75,8 @@ export async function runPipeline(options) {
   } finally {
     watch?.stop();
     await stopChildren(children);
-    await zk.delete(base, { recursive: true }).catch(() => {});
+    // Tidy up, bounded: after an abort the servers may be gone already.
+    if (!signal?.aborted) await withTimeout(zk.delete(base, { recursive: true }), 5_000).catch(() => {});
     await zk.stop();
   }
 }

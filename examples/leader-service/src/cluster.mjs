@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
-import { forkChild, stopChildren } from './processes.mjs';
+import { forkChild, stopChildren, withTimeout } from './processes.mjs';
 
 const SERVICE = path.join(import.meta.dirname, 'service.mjs');
 
@@ -111,7 +111,8 @@ export async function runLeaderService(options) {
     };
   } finally {
     await stopChildren(children);
-    await cleanup(connectString, base);
+    // Tidy up, bounded: after an abort the servers may be gone already.
+    if (!signal?.aborted) await withTimeout(cleanup(connectString, base), 5_000).catch(() => {});
   }
 }
 

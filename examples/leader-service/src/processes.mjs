@@ -44,3 +44,13 @@ export async function stopChildren(children, grace = 3_000) {
   for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(running.map((c) => c.exited));
 }
+
+/** `promise`, or a rejection after `ms` (the timer never keeps the process alive). */
+export function withTimeout(promise, ms) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
 import { ChildrenWatch, Counter } from '@zookit/recipes';
-import { forkChild, stopChildren, waitForExit } from './processes.mjs';
+import { forkChild, stopChildren, waitForExit, withTimeout } from './processes.mjs';
 
 const WORKER = path.join(import.meta.dirname, 'worker.mjs');
 
@@ -95,7 +95,8 @@ export async function runFleet(options) {
   } finally {
     watch?.stop();
     await stopChildren(children);
-    await zk.delete(base, { recursive: true }).catch(() => {});
+    // Tidy up, bounded: after an abort the servers may be gone already.
+    if (!signal?.aborted) await withTimeout(zk.delete(base, { recursive: true }), 5_000).catch(() => {});
     await zk.stop();
   }
 }
