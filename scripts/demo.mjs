@@ -175,7 +175,7 @@ async function demoFleet(connectString) {
 // --- 2: the leader service ------------------------------------------------------------
 async function demoLeaderService(connectString) {
   section('Leader service: 3 HTTP processes elect a leader; its ZooKeeper server is killed');
-  let howDown = 'leader process SIGKILLed';
+  let howDown = 'its process was SIGKILLed';
   const killLeadersServer = async (leader) => {
     // Find the member that holds the leader's session (`cons` lists sessions by id).
     const status = await fetchStatus(leader.port);
@@ -186,12 +186,13 @@ async function demoLeaderService(connectString) {
         howDown = `its ZooKeeper server zk${member.id} was SIGKILLed`;
         log(red(`✝ SIGKILL ZooKeeper server zk${member.id} (port ${member.port}), which ${leader.name}'s session is connected to`));
         await member.kill();
-        return;
+        return howDown;
       }
     }
     // No ensemble of ours (ZOOKEEPER_CONNECT) or session not found: kill the process instead.
     log(red(`✝ SIGKILL ${leader.name} (pid ${leader.pid})`));
     process.kill(leader.pid, 'SIGKILL');
+    return howDown;
   };
   const ports = new Map();
   const summary = await runLeaderService({

@@ -14,10 +14,10 @@ const SERVICE = path.join(import.meta.dirname, 'service.mjs');
  * @param {object} options
  * @param {string} options.connectString   ZooKeeper connect string
  * @param {number} [options.nodes=3]       service processes
- * @param {'stop' | 'kill' | ((leader: { name: string, pid: number }) => Promise<void>)} [options.failover='stop']
+ * @param {'stop' | 'kill' | ((leader: { name: string, pid: number }) => Promise<string | void>)} [options.failover='stop']
  *   how the leader is taken down: `stop` = SIGTERM (it resigns at once), `kill` = SIGKILL
- *   (its leadership ends when its session expires), or a function doing it yourself (the
- *   demo kills the leader's ZooKeeper server this way)
+ *   (its leadership ends when its session expires), or a function doing it yourself and
+ *   resolving with a description (the demo kills the leader's ZooKeeper server this way)
  * @param {number} [options.sessionTimeout=2000]  the services' session timeout (ms)
  * @param {number} [options.timeout=30000]  bound on every wait (ms)
  * @param {(event: object) => void} [options.onEvent]  `state`, `listening`, `leader`, `follower`, `status`, `failover` events
@@ -75,11 +75,12 @@ export async function runLeaderService(options) {
 
     // Take the leader down and time the handover.
     const leaderChild = children.find((c) => c.pid === first.pid);
+    let customHow;
     const t0 = Date.now();
     onEvent({ type: 'failover', phase: 'begin', leader: first.name, how: typeof failover === 'function' ? 'custom' : failover });
     if (failover === 'stop') leaderChild.kill('SIGTERM');
     else if (failover === 'kill') leaderChild.kill('SIGKILL');
-    else await failover({ name: first.name, pid: first.pid });
+    else customHow = await failover({ name: first.name, pid: first.pid });
     const next = await until('a new leader', () => leaders.find((l) => l.at >= t0 && l.name !== first.name));
     const failoverMs = next.at - t0;
     onEvent({ type: 'failover', phase: 'end', leader: next.name, failoverMs });
@@ -100,7 +101,7 @@ export async function runLeaderService(options) {
       nodes,
       firstLeader: { name: first.name, fencingToken: first.fencingToken },
       newLeader: { name: next.name, fencingToken: next.fencingToken },
-      failover: typeof failover === 'function' ? 'custom' : failover,
+      failover: typeof failover === 'function' ? (typeof customHow === 'string' ? customHow : 'custom') : failover === 'stop' ? 'SIGTERM (the leader resigns)' : 'SIGKILL (its session expires)',
       failoverMs,
       before,
       after: statusesAfter,

@@ -12,7 +12,7 @@ export function formatStatuses(statuses) {
 export function formatSummary(s) {
   const lines = [
     `first leader: ${s.firstLeader.name} (fencing token ${s.firstLeader.fencingToken})`,
-    `taken down by: ${s.failover}`,
+    `how it went down: ${s.failover}`,
     `new leader:   ${s.newLeader.name} (fencing token ${s.newLeader.fencingToken})`,
   ];
   for (const p of s.problems) lines.push(`PROBLEM: ${p}`);
