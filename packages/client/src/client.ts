@@ -8,6 +8,7 @@ import {
   NoNodeError,
   NodeExistsError,
   NotEmptyError,
+  OperationTimeoutError,
   errorFromCode,
 } from './errors.js';
 import { CreateFlag, OpCode } from './jute/opcodes.js';
@@ -159,6 +160,11 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     return this.#chroot;
   }
 
+  /** True once `stop()` was called (or the client stopped for good: auth failed, start() timed out). */
+  get closed(): boolean {
+    return this.#session.isClosed;
+  }
+
   /** Requests sent and not yet answered, and requests waiting for a connection. */
   get inFlight(): { sent: number; queued: number } {
     return this.#session.inFlight;
@@ -205,10 +211,12 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   /**
    * Resolves when the client is in `state` (at once if it already is).
-   * Rejects with the signal's reason, or an OperationTimeout-like Error after `timeout` ms.
+   * Rejects with the signal's reason, OperationTimeoutError after `timeout` ms, or
+   * ClientClosedError once the client is closed (it will never get there).
    */
   waitForState(state: ConnectionState, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
     if (this.state === state) return Promise.resolve();
+    if (this.#session.isClosed) return Promise.reject(new ClientClosedError(`the client is closed; it will not reach ${state}`));
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.off('state', onState);
@@ -216,9 +224,13 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
         options.signal?.removeEventListener('abort', onAbort);
       };
       const onState = (s: ConnectionState) => {
-        if (s !== state) return;
-        cleanup();
-        resolve();
+        if (s === state) {
+          cleanup();
+          resolve();
+        } else if (this.#session.isClosed) {
+          cleanup();
+          reject(new ClientClosedError(`the client was closed before reaching ${state}`));
+        }
       };
       const onAbort = () => {
         cleanup();
@@ -226,7 +238,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
       };
       const timer = options.timeout === undefined ? undefined : setTimeout(() => {
         cleanup();
-        reject(new Error(`state ${state} not reached within ${options.timeout} ms (now ${this.state})`));
+        reject(new OperationTimeoutError({ op: 'waitForState' }, `OPERATIONTIMEOUT: state ${state} not reached within ${options.timeout} ms (now ${this.state})`));
       }, options.timeout);
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import {
-  ConnectionLossError, InvalidArgumentError, NoNodeError, OperationTimeoutError, ZooKeeperClient, isRetryable, retry,
+  ClientClosedError, ConnectionLossError, InvalidArgumentError, NoNodeError, OperationTimeoutError, ZooKeeperClient, isRetryable, retry,
 } from '../src/index.js';
 import { connect } from './helpers.js';
 
@@ -96,7 +96,13 @@ describe('client surface', () => {
     const zk = await connect();
     await zk.waitForState('CONNECTED');
     await expect(zk.waitForState('SUSPENDED', { timeout: 50 })).rejects.toThrow(/not reached within 50 ms/);
+    await expect(zk.waitForState('SUSPENDED', { timeout: 50 })).rejects.toBeInstanceOf(OperationTimeoutError);
     await expect(zk.waitForState('SUSPENDED', { signal: AbortSignal.abort(new Error('no')) })).rejects.toThrow('no');
+    const waiting = zk.waitForState('SUSPENDED');
+    await zk.stop();
+    expect(zk.closed).toBe(true);
+    await expect(waiting).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(zk.waitForState('CONNECTED')).rejects.toBeInstanceOf(ClientClosedError);
   });
 
   it('never shows the session password in inspect() or JSON', async () => {

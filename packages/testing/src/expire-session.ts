@@ -170,7 +170,14 @@ export async function expireSessionById(credentials: SessionCredentials, options
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    socket.write(encodeConnectRequest(credentials.sessionId, credentials.password, options.requestedTimeoutMs ?? 30_000));
+    // ConnectRequest and closeSession leave in one write: the server holds the
+    // second until the session is re-attached to this connection, then closes it,
+    // before the victim (whose connection was just taken) can reconnect and take
+    // the session back.
+    const header = Buffer.alloc(8);
+    header.writeInt32BE(1, 0); // xid
+    header.writeInt32BE(CLOSE_SESSION, 4);
+    socket.write(Buffer.concat([encodeConnectRequest(credentials.sessionId, credentials.password, options.requestedTimeoutMs ?? 30_000), frame(header)]));
     let response: ConnectResponse;
     try {
       response = decodeConnectResponse(await reader.next());
@@ -179,10 +186,6 @@ export async function expireSessionById(credentials: SessionCredentials, options
       throw new SessionExpiryError(`no ConnectResponse for session ${idHex} from ${host}:${port}: ${(err as Error).message}`, { cause: err });
     }
     if (response.timeOut <= 0) return { alreadyExpired: true };
-    const header = Buffer.alloc(8);
-    header.writeInt32BE(1, 0); // xid
-    header.writeInt32BE(CLOSE_SESSION, 4);
-    socket.write(frame(header));
     try {
       const reply = await reader.next();
       if (reply.length >= 16) {
