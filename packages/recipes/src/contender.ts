@@ -92,10 +92,16 @@ export async function contend(cfg: ContenderConfig, options: ContendOptions = {}
           unknown = undefined;
           prefix = attemptPrefix(cfg.naming);
         }
+        let listed: Promise<string[]> | undefined;
         if (!attempt) {
           try {
             contenderStats.creates++;
-            const r = await zk.create(`${path}/${prefix}${nodeName}`, cfg.data, { ephemeral: true, sequential: true, withStat: true });
+            const created = zk.create(`${path}/${prefix}${nodeName}`, cfg.data, { ephemeral: true, sequential: true, withStat: true });
+            // The listing leaves in the same write as the create; the server answers
+            // in order, so it already shows our node: one round trip, not two.
+            listed = zk.getChildren(path);
+            listed.catch(() => {});
+            const r = await created;
             attempt = { name: basename(r.path), path: r.path, token: r.stat.czxid, session: r.stat.ephemeralOwner };
           } catch (err) {
             if (err instanceof NoNodeError) {
@@ -107,7 +113,7 @@ export async function contend(cfg: ContenderConfig, options: ContendOptions = {}
             throw err;
           }
         }
-        const children = await zk.getChildren(path);
+        const children = await (listed ?? zk.getChildren(path));
         const sorted = sortContenders(children);
         const index = sorted.findIndex((ch) => ch.name === attempt!.name);
         if (index < 0) {
