@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BadVersionError, ConnectionState, NoNodeError, ZooKeeperClient } from '@zookit/client';
-import { CancelledError, Counter, Election, sortContenders } from '@zookit/recipes';
+import { CancelledError, Counter, Election } from '@zookit/recipes';
 
 const hosts = required('SERVICE_CONNECT');
 const base = required('SERVICE_BASE');
@@ -52,7 +52,7 @@ shutdown.signal.addEventListener('abort', () => election.cancel(), { once: true 
 // Stand for election again after every term (leadership lost on SUSPENDED/LOST), until shut down.
 for (let term = 1; term <= 1_000 && !shutdown.signal.aborted; term++) {
   try {
-    await election.run((signal) => lead(AbortSignal.any([signal, shutdown.signal])), { signal: shutdown.signal });
+    await election.run((signal, lease) => lead(AbortSignal.any([signal, shutdown.signal]), lease), { signal: shutdown.signal });
   } catch (err) {
     if (shutdown.signal.aborted || err instanceof CancelledError) break;
     send({ type: 'error', message: `election: ${err.message}` });
@@ -68,8 +68,8 @@ process.off('disconnect', onParentGone);
 process.disconnect?.();
 
 /** The leader's term: run the periodic task until leadership ends (`signal` aborts). */
-async function lead(signal) {
-  me.fencingToken = await leaderToken();
+async function lead(signal, lease) {
+  me.fencingToken = lease.fencingToken;
   me.since = new Date().toISOString();
   send({ type: 'leader', fencingToken: String(me.fencingToken) });
   try {
@@ -109,20 +109,6 @@ async function periodicTask(token) {
   }
   me.ticks++;
   await ticks.add(1);
-}
-
-/**
- * The leader's fencing token: the creation zxid of its election node, which is the first
- * contender (Election.run does not hand its lease to the callback; this is the same
- * number a Lock lease carries as `fencingToken`).
- */
-async function leaderToken() {
-  const children = await zk.getChildren(`${base}/election`);
-  const first = sortContenders(children)[0];
-  if (!first) throw new Error('no contender node');
-  const { data, stat } = await zk.get(`${base}/election/${first.name}`);
-  if (data.toString() !== name) throw new Error(`first contender is ${data.toString()}, not ${name}`);
-  return stat.czxid;
 }
 
 async function status() {

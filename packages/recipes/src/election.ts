@@ -1,4 +1,5 @@
 import type { ZooKeeperClient } from '@zookit/client';
+import type { Lease } from './lease.js';
 import { Lock, type LockOptions } from './lock.js';
 
 /** Options of {@link Election}. */
@@ -35,13 +36,14 @@ export class Election {
 
   /**
    * Waits for leadership, then runs `fn` with a signal that aborts when leadership is
-   * lost; leadership is released when `fn` settles. Resolves with `fn`'s result.
+   * lost, and the leadership's lease (its `fencingToken` grows with every new leader);
+   * leadership is released when `fn` settles. Resolves with `fn`'s result.
    * @throws CancelledError after `cancel()`; the signal's reason if `options.signal` aborts first
    */
-  async run<T>(fn: (signal: AbortSignal) => T | Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+  async run<T>(fn: (signal: AbortSignal, lease: Lease) => T | Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
     const lease = await this.#lock.acquire(options.signal ? { signal: options.signal } : {});
     try {
-      return await fn(lease.signal);
+      return await fn(lease.signal, lease);
     } finally {
       await lease.release();
     }
