@@ -93,6 +93,7 @@ export async function contend(cfg: ContenderConfig, options: ContendOptions = {}
           prefix = attemptPrefix(cfg.naming);
         }
         let listed: Promise<string[]> | undefined;
+        let listedAt = performance.now(); // send time of the listing that decides (validity of the lease)
         if (!attempt) {
           try {
             contenderStats.creates++;
@@ -113,6 +114,7 @@ export async function contend(cfg: ContenderConfig, options: ContendOptions = {}
             throw err;
           }
         }
+        if (!listed) listedAt = performance.now();
         const children = await (listed ?? zk.getChildren(path));
         const sorted = sortContenders(children);
         const index = sorted.findIndex((ch) => ch.name === attempt!.name);
@@ -128,7 +130,7 @@ export async function contend(cfg: ContenderConfig, options: ContendOptions = {}
             await untilConnected(zk, c);
             continue;
           }
-          const lease = new Lease(zk, attempt, cfg.grace, options.onEnd);
+          const lease = new Lease(zk, attempt, cfg.grace, options.onEnd, listedAt);
           attempt = undefined;
           return lease;
         }

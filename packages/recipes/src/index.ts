@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
-export { Lease } from './lease.js';
+export { Lease, VALIDITY_MARGIN, type LeaseEvents } from './lease.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
 export { Election, type ElectionOptions } from './election.js';

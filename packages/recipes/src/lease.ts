@@ -1,17 +1,33 @@
-import { ConnectionState, type Transaction, type ZooKeeperClient } from '@zookit/client';
+import { ConnectionState, EventType, type Transaction, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
+import { EventEmitter } from 'eventemitter3';
 import { OwnershipLostError, type LossReason } from './errors.js';
 import { guaranteedDelete } from './internal.js';
+
+/** Events of a {@link Lease}. */
+export interface LeaseEvents {
+  /**
+   * `true` when the connection is lost while the lease is held within its grace period
+   * (ownership uncertain); `false` once the connection is back **and** the node was
+   * verified (exists, owned by our session). Not emitted once the lease has ended.
+   */
+  uncertain: (uncertain: boolean) => void;
+}
+
+/** Fraction of the negotiated session timeout kept as a safety margin by {@link Lease.validUntil}. */
+export const VALIDITY_MARGIN = 0.1;
 
 /**
  * Ownership of one contender node: a held lock, a semaphore lease, leadership.
  *
  * `signal` aborts (reason: {@link OwnershipLostError}) when ownership ends: at `LOST`, at
- * `SUSPENDED` once the grace period has passed (default 0: at once), or on release.
- * Ownership reported lost is never restored by a reconnect: the node is deleted as soon
- * as the connection is back (or went with the session). Pass `fencingToken` to the
- * resources you protect and let them reject lower tokens.
+ * `SUSPENDED` once the grace period has passed (default 0: at once), when our node is
+ * deleted or owned by another session (seen through a watch on the node, without waiting
+ * for `verify()`), or on release. Ownership reported lost is never restored by a
+ * reconnect: the node is deleted as soon as the connection is back (or went with the
+ * session). Pass `fencingToken` to the resources you protect and let them reject lower
+ * tokens.
  */
-export class Lease implements AsyncDisposable {
+export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable {
   /** The holder node's creation zxid: larger for every later holder of the same path, even across re-creation of the parent. */
   readonly fencingToken: bigint;
   /** Full path of the holder node. */
@@ -24,16 +40,35 @@ export class Lease implements AsyncDisposable {
   readonly #onEnd: ((lease: Lease) => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #released: Promise<void> | undefined;
+  #uncertain = false;
+  /** Monotonic send time of the latest request the server answered showing our node alive. */
+  #confirmedAt: number;
+  /** Whether our watch on the node is registered with the client. */
+  #armed = false;
+  #verifying = false;
 
-  /** @internal Created by the recipes when a contender wins. */
-  constructor(zk: ZooKeeperClient, node: { path: string; token: bigint; session: bigint }, grace: number, onEnd?: (lease: Lease) => void) {
+  /**
+   * @internal Created by the recipes when a contender wins. `confirmedAt` is the
+   * `performance.now()` at which the request that showed us the winner was sent.
+   */
+  constructor(
+    zk: ZooKeeperClient,
+    node: { path: string; token: bigint; session: bigint },
+    grace: number,
+    onEnd?: (lease: Lease) => void,
+    confirmedAt: number = performance.now(),
+  ) {
+    super();
     this.#zk = zk;
     this.path = node.path;
     this.fencingToken = node.token;
     this.sessionId = node.session;
     this.#grace = grace;
     this.#onEnd = onEnd;
+    this.#confirmedAt = confirmedAt;
     zk.on('state', this.#onState);
+    // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease at once.
+    this.#arm();
   }
 
   /** Aborts when ownership ends; `signal.reason` is an {@link OwnershipLostError}. */
@@ -41,29 +76,137 @@ export class Lease implements AsyncDisposable {
     return this.#ac.signal;
   }
 
-  /** True until ownership ended (released, lost, or suspended past the grace period). */
+  /** True until ownership ended (released, lost, deleted, or suspended past the grace period). */
   get isHeld(): boolean {
     return !this.#ac.signal.aborted;
   }
+
+  /**
+   * True while the lease is held but the connection is down (SUSPENDED within the grace
+   * period), and after a reconnect until the node has been verified. Listen to the
+   * `uncertain` event for changes. Always false with the default grace of 0 (the lease
+   * ends at SUSPENDED instead).
+   */
+  get uncertain(): boolean {
+    return this.isHeld && this.#uncertain;
+  }
+
+  /**
+   * A conservative local lease, in `performance.now()` milliseconds: the send time of the
+   * latest request the server answered that showed our node alive (the acquisition, the
+   * node watch, `verify()`), plus the negotiated session timeout, minus a margin of
+   * {@link VALIDITY_MARGIN} of it. The server cannot have expired our session before
+   * then. `undefined` while uncertain, not connected, or after the lease ended. The value
+   * may lie in the past: call `verify()` to extend it. Best-effort only: a pause between
+   * this check and the protected action defeats it; the resource must check
+   * `fencingToken`.
+   */
+  validUntil(): number | undefined {
+    if (!this.isHeld || this.#uncertain || this.#zk.state !== ConnectionState.CONNECTED || this.#zk.sessionId !== this.sessionId) return undefined;
+    const timeout = this.#zk.sessionTimeout;
+    if (!(timeout > 0)) return undefined;
+    return this.#confirmedAt + timeout * (1 - VALIDITY_MARGIN);
+  }
+
+  #confirm(sentAt: number): void {
+    if (sentAt > this.#confirmedAt) this.#confirmedAt = sentAt;
+  }
+
+  #setUncertain(value: boolean): void {
+    if (this.#uncertain === value) return;
+    this.#uncertain = value;
+    if (this.isHeld) this.emit('uncertain', value);
+  }
+
+  /** Registers the exists watch on our node (unless registered). */
+  #arm(): void {
+    if (this.#armed || this.#released) return;
+    this.#armed = true;
+    const sentAt = performance.now();
+    this.#zk.exists(this.path, { watch: this.#onNodeEvent }).then(
+      (stat) => {
+        if (stat === null) {
+          // Registered an exist watch for a node that will never come back: drop it.
+          this.#armed = false;
+          void this.#zk.removeWatches(this.path, this.#onNodeEvent, { local: true }).catch(() => {});
+          void this.#end('deleted');
+        } else if (stat.ephemeralOwner !== this.sessionId) {
+          void this.#end('deleted');
+        } else if (this.#zk.sessionId === this.sessionId) {
+          this.#confirm(sentAt);
+        }
+      },
+      () => {
+        // Not registered (connection lost, session gone): re-armed on the next reconnect.
+        this.#armed = false;
+      },
+    );
+  }
+
+  readonly #onNodeEvent = (event: WatchedEvent): void => {
+    this.#armed = false;
+    if (this.#released) return;
+    if (event.type === EventType.DELETED) void this.#end('deleted');
+    else if (event.type === EventType.NONE) return; // session gone: the state listener ends the lease
+    else this.#arm(); // data changed: keep watching
+  };
 
   readonly #onState = (state: ConnectionState): void => {
     if (state === ConnectionState.LOST || this.#zk.sessionId !== this.sessionId) {
       void this.#end('lost');
     } else if (state === ConnectionState.SUSPENDED) {
-      if (this.#grace <= 0) void this.#end('suspended');
-      else this.#timer ??= setTimeout(() => void this.#end('suspended'), this.#grace);
-    } else if (state === ConnectionState.CONNECTED && this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+      if (this.#grace <= 0) {
+        void this.#end('suspended');
+        return;
+      }
+      if (Number.isFinite(this.#grace)) this.#timer ??= setTimeout(() => void this.#end('suspended'), this.#grace);
+      this.#setUncertain(true);
+    } else if (state === ConnectionState.CONNECTED && this.#uncertain) {
+      void this.#reverify();
+    } else if (state === ConnectionState.CONNECTED) {
+      this.#arm();
     }
   };
+
+  /** After a reconnect in the same session: confirm the node before clearing `uncertain`. */
+  async #reverify(): Promise<void> {
+    if (this.#verifying) return;
+    this.#verifying = true;
+    try {
+      this.#arm();
+      const ok = await this.#check();
+      if (!ok) {
+        if (this.isHeld) void this.#end('deleted');
+        return;
+      }
+      if (this.#zk.state !== ConnectionState.CONNECTED || !this.isHeld) return; // suspended again: wait for the next reconnect
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#setUncertain(false);
+    } catch {
+      // connection lost again: the next CONNECTED retries
+    } finally {
+      this.#verifying = false;
+    }
+  }
+
+  /** `sync` + `exists`: whether our node is there and ours; updates the validity on success. */
+  async #check(): Promise<boolean> {
+    await this.#zk.sync(this.path);
+    const sentAt = performance.now();
+    const stat = await this.#zk.exists(this.path);
+    const ok = stat !== null && stat.ephemeralOwner === this.sessionId && this.#zk.sessionId === this.sessionId;
+    if (ok) this.#confirm(sentAt);
+    return ok;
+  }
 
   #end(reason: LossReason): Promise<void> {
     if (this.#released) return this.#released;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#zk.off('state', this.#onState);
     this.#ac.abort(new OwnershipLostError(this.path, reason));
-    this.#released = guaranteedDelete(this.#zk, this.path, this.sessionId);
+    this.#released = reason === 'deleted' ? Promise.resolve() : guaranteedDelete(this.#zk, this.path, this.sessionId);
     this.#released.catch(() => {});
     this.#onEnd?.(this);
     return this.#released;
@@ -85,14 +228,13 @@ export class Lease implements AsyncDisposable {
 
   /**
    * Asks the server: `sync`, then checks that the node still exists and is owned by our
-   * session (what Curator's LeaderLatch does before granting). Best-effort: a pause after
-   * the check still defeats it; rely on `fencingToken` for correctness.
+   * session (what Curator's LeaderLatch does before granting). Extends `validUntil()` on
+   * success. Best-effort: a pause after the check still defeats it; rely on
+   * `fencingToken` for correctness.
    */
   async verify(): Promise<boolean> {
     if (!this.isHeld) return false;
-    await this.#zk.sync(this.path);
-    const stat = await this.#zk.exists(this.path);
-    return stat !== null && stat.ephemeralOwner === this.sessionId && this.isHeld;
+    return (await this.#check()) && this.isHeld;
   }
 
   /** Adds a `check` on the holder node to `txn`: it commits only while this lease's node exists (ZooKeeper-native fencing). */
