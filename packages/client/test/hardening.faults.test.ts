@@ -436,6 +436,37 @@ describe('scenario 17: 20,000 watches re-registered after a cut', () => {
   }, 120_000);
 });
 
+describe('scenario 8 (in-process variant): the event loop stalls past the session timeout', () => {
+  it('after the stall the client reports SUSPENDED then LOST; nothing resolves as if the old session were alive', async () => {
+    const zk = client(server.connectString, { sessionTimeout: 2_000 });
+    const observer = client(server.connectString);
+    await Promise.all([zk.start(), observer.start()]);
+    await zk.create('/stalled-eph', null, { ephemeral: true });
+    const order: string[] = [];
+    zk.on('state', (s) => order.push(s));
+    // A GC pause / blocking call analogue: block this thread for 2x the session timeout + margin.
+    const stallMs = 2 * zk.sessionTimeout + 500;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs);
+    const resumed = performance.now();
+    const probe = zk.exists('/stalled-eph').then(
+      (r) => order.push(r ? 'reply: exists' : 'reply: null'),
+      (e: unknown) => order.push(`error: ${(e as Error).constructor.name}`),
+    );
+    await zk.waitForState('LOST', { timeout: 10_000 });
+    const lostMs = performance.now() - resumed;
+    await probe;
+    // The server expired the session during the stall: its ephemeral is gone, and the
+    // client never claims otherwise.
+    expect(await observer.exists('/stalled-eph')).toBeNull();
+    expect(order).not.toContain('reply: exists');
+    expect(order.indexOf('SUSPENDED')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('SUSPENDED')).toBeLessThan(order.indexOf('LOST'));
+    expect(lostMs).toBeLessThan(2_000);
+    await zk.waitForState('CONNECTED', { timeout: 10_000 });
+    console.info(`scenario 8 (stall ${stallMs} ms): LOST ${Math.round(lostMs)} ms after resume; order ${order.join(' > ')}`);
+  });
+});
+
 describe('scenario 26: nobody answers', () => {
   it('black-hole from the first byte on every host: per-host connect timeout, round robin, start() rejects listing the hosts', async () => {
     const a = await FaultProxy.start({ target: { host: server.host, port: server.port } });
