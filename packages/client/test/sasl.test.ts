@@ -67,6 +67,7 @@ describe.skipIf(!SASL_SUPPORTED)('SASL DIGEST-MD5 with enforcement (scenario 28)
     await zk.start();
     const okMs = performance.now() - t0;
     expect(okMs).toBeLessThan(5_000);
+    console.info(`scenario 28: right password -> CONNECTED in ${Math.round(okMs)} ms`);
     expect(await zk.whoAmI()).toContainEqual({ authScheme: 'sasl', user: 'alice' });
     await zk.create('/alice-sasl', 'a', { acl: [makeAcl('sasl', 'alice', Perms.ALL)] });
     const sessionId = zk.sessionId;
@@ -103,6 +104,7 @@ describe.skipIf(!SASL_SUPPORTED)('SASL DIGEST-MD5 with enforcement (scenario 28)
     expect(cause).toBeInstanceOf(AuthFailedError);
     expect(err).toBeInstanceOf(AuthFailedError);
     expect(ms).toBeLessThan(3_000);
+    console.info(`scenario 28: wrong password -> ${(err as Error).constructor.name} in ${Math.round(ms)} ms`);
     expect(zk.state).toBe('LOST');
     const accepted = proxy.stats.accepted;
     await new Promise((r) => setTimeout(r, 1_000));
@@ -131,6 +133,7 @@ describe.skipIf(!SASL_SUPPORTED)('SASL DIGEST-MD5 with enforcement (scenario 28)
     const cause = err instanceof ConnectTimeoutError ? err.cause : err;
     expect(cause).toBeInstanceOf(SessionClosedRequireSaslAuthError);
     expect(ms).toBeLessThan(3_000);
+    console.info(`scenario 28: no SASL -> ${(err as Error).constructor.name} in ${Math.round(ms)} ms`);
     await zk.waitForState('LOST', { timeout: 3_000 }).catch(() => {});
     expect(zk.state).toBe('LOST');
     const accepted = proxy.stats.accepted;
