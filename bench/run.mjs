@@ -34,7 +34,7 @@ const CLIENTS = {
   curator: { label: 'Curator', lang: 'java' },
 };
 const ALL_CLIENTS = Object.keys(CLIENTS);
-const wantedClients = opt('--clients', ALL_CLIENTS.join(',')).split(',').filter(Boolean);
+let wantedClients = opt('--clients', ALL_CLIENTS.join(',')).split(',').filter(Boolean);
 if (!wantedClients.includes('zookit')) wantedClients.unshift('zookit');
 for (const c of wantedClients) if (!CLIENTS[c]) { console.error(`unknown client ${c}`); process.exit(2); }
 
@@ -97,7 +97,7 @@ const WORKLOADS = {
 };
 const onlyList = opt('--only', '').split(',').filter(Boolean);
 for (const w of onlyList) if (!WORKLOADS[w]) { console.error(`unknown workload ${w}; one of ${Object.keys(WORKLOADS).join(', ')}`); process.exit(2); }
-const workloadNames = onlyList.length ? onlyList : Object.keys(WORKLOADS);
+let workloadNames = onlyList.length ? onlyList : Object.keys(WORKLOADS);
 
 // --- availability of each peer ------------------------------------------------------------------------------
 const na = {}; // client -> reason it is unavailable
@@ -248,7 +248,7 @@ function markdown(rows, meta) {
   lines.push('');
   lines.push(`${meta.date} · ${meta.rounds} round(s) · ZooKeeper ${meta.server} (standalone; 3-server ensemble for failover) · Node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · total ${(meta.wallMs / 60000).toFixed(1)} min`);
   lines.push('');
-  lines.push(`Command: \`${meta.command}\`. Each cell: median (min–max) over the rounds; \`×\` = zookit ÷ peer (↑ higher is better, ↓ lower is better for that row). Every run is its own process, clients interleaved within each round.`);
+  lines.push(`Command: \`${meta.command}\`. Each cell: median (min–max) over the rounds; \`×\` = zookit ÷ peer (↑ higher is better, ↓ lower is better for that row). Every run is its own process; one run per client per round, in an order that rotates every round.`);
   lines.push('');
   lines.push(`| workload | ${cols.map((c) => CLIENTS[c].label).join(' | ')} |`);
   lines.push(`|---|${cols.map(() => '---').join('|')}|`);
@@ -278,13 +278,22 @@ function svg(rows) {
   // Headline rows only: "zookit advantage" = ratio for ↑ rows, 1/ratio for ↓ rows; > 1 means zookit is better.
   const peers = wantedClients.filter((c) => c !== 'zookit');
   const colors = { nzc: '#d95f02', cbind: '#7570b3', kazoo: '#e7298a', java: '#66a61e', curator: '#e6ab02' };
-  const heads = rows.filter((r) => r.key !== 'violations' && r.key !== 'first_ms' && r.key !== 'rss_mb' && r.key !== 'ops_s' || r.workload !== 'sget' && r.key === 'ops_s');
+  const CHART = new Map([
+    ['connect.connect_ms', 'connect time'], ['sget.p50_ms', 'serial get p50'], ['sget.p99_ms', 'serial get p99'],
+    ['pget.ops_s', 'pipelined get ops/s'], ['pget.cpu_us_op', 'pipelined get CPU/op'], ['pcreate.ops_s', 'pipelined create ops/s'],
+    ['pcreate.cpu_us_op', 'pipelined create CPU/op'], ['pset.ops_s', 'pipelined set ops/s'], ['pset.cpu_us_op', 'pipelined set CPU/op'],
+    ['big.ops_s', '1 MB reads/s'], ['lock.cycles_s', 'uncontended lock cycles/s'], ['contended.handoffs_s', 'contended lock handoffs/s'],
+    ['election.failover_ms', 'election failover time'], ['sessions.connect_all_ms', 'many sessions: connect all'],
+    ['sessions.kb_per_session', 'many sessions: RSS/session'], ['watches.heap_b_watch', 'watches: heap/watch'],
+    ['watches.rss_b_watch', 'watches: RSS/watch'], ['watches.rereg_ms', 'watches: re-register after cut'],
+  ]);
+  const heads = rows.filter((r) => CHART.has(`${r.workload}.${r.key}`));
   const items = [];
   for (const r of heads) {
     const bars = peers.filter((p) => r.cells[p]?.ratio !== undefined).map((p) => ({ p, adv: r.dir > 0 ? r.cells[p].ratio : 1 / r.cells[p].ratio }));
-    if (bars.length) items.push({ label: r.label, bars });
+    if (bars.length) items.push({ label: CHART.get(`${r.workload}.${r.key}`), bars });
   }
-  const barH = 11, gap = 10, left = 330, width = 420, top = 60;
+  const barH = 11, gap = 10, left = 220, width = 520, top = 60;
   let y = top;
   const minL = Math.log10(1 / 30), maxL = Math.log10(30);
   const xOf = (v) => left + ((Math.log10(Math.min(30, Math.max(1 / 30, v))) - minL) / (maxL - minL)) * width;
@@ -302,7 +311,7 @@ function svg(rows) {
   }
   const h = y + 30;
   const ticks = [1 / 30, 0.1, 0.3, 1, 3, 10, 30].map((t) => `<line x1="${xOf(t)}" y1="${top - 5}" x2="${xOf(t)}" y2="${y}" stroke="${t === 1 ? '#000' : '#ddd'}"/><text x="${xOf(t)}" y="${y + 14}" font-size="10" text-anchor="middle">${t < 1 ? `1/${Math.round(1 / t)}` : t}×</text>`);
-  const legend = peers.map((p, i) => `<rect x="${left + i * 140}" y="32" width="10" height="10" fill="${colors[p] ?? '#999'}"/><text x="${left + 14 + i * 140}" y="41" font-size="11">${esc(CLIENTS[p].label)}</text>`);
+  const legend = peers.map((p, i) => `<rect x="${10 + i * 150}" y="32" width="10" height="10" fill="${colors[p] ?? '#999'}"/><text x="${24 + i * 150}" y="41" font-size="11">${esc(CLIENTS[p].label)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${h}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="10" y="20" font-size="14" font-weight="bold">zookit advantage over each peer (log scale; &gt; 1× = zookit better, bar = ratio of medians)</text>
@@ -404,4 +413,21 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), OUT)}/latest.{md,json,svg} in ${(wallMs / 1000).toFixed(0)} s`);
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+/** `--report file.json`: re-render latest.md/.svg from a saved JSON (pass --quick too if it was a quick run). */
+async function rerender(file) {
+  const { readFileSync } = await import('node:fs');
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  wantedClients = saved.meta.clients;
+  workloadNames = Object.keys(saved.raw);
+  Object.assign(na, saved.meta.na);
+  Object.assign(naRecipes, saved.meta.naRecipes);
+  const rows = summarize(saved.raw);
+  mkdirSync(OUT, { recursive: true });
+  const md = markdown(rows, saved.meta);
+  writeFileSync(path.join(OUT, 'latest.md'), `${md}\n`);
+  writeFileSync(path.join(OUT, 'latest.json'), `${JSON.stringify({ ...saved, rows }, null, 1)}\n`);
+  writeFileSync(path.join(OUT, 'latest.svg'), svg(rows));
+  console.log(md);
+}
+
+(opt('--report') ? rerender(path.resolve(opt('--report'))) : main()).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
