@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
 import { Barrier, ChildrenWatch } from '@zookit/recipes';
-import { forkChild, stopChildren, waitForExit, withTimeout } from './processes.mjs';
+import { forkChild, stopChildren, waitForExit, withTimeout } from '@zookit/example-shared/processes';
 
 const WORKER = path.join(import.meta.dirname, 'worker.mjs');
 const PHASES = ['map', 'reduce', 'check'];

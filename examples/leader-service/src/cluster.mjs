@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
-import { forkChild, stopChildren, withTimeout } from './processes.mjs';
+import { forkChild, stopChildren, withTimeout } from '@zookit/example-shared/processes';
 
 const SERVICE = path.join(import.meta.dirname, 'service.mjs');
 
