@@ -46,6 +46,7 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
   /** Whether our watch on the node is registered with the client. */
   #armed = false;
   #verifying = false;
+  #armSoon: ReturnType<typeof setImmediate> | undefined;
 
   /**
    * @internal Created by the recipes when a contender wins. `confirmedAt` is the
@@ -67,8 +68,14 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     this.#onEnd = onEnd;
     this.#confirmedAt = confirmedAt;
     zk.on('state', this.#onState);
-    // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease at once.
-    this.#arm();
+    // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease
+    // at once. Sent on the next turn of the event loop: no notification could be handled
+    // earlier anyway, and a lease released within this turn (acquire → short critical
+    // section → release) never pays for it.
+    this.#armSoon = setImmediate(() => {
+      this.#armSoon = undefined;
+      this.#arm();
+    });
   }
 
   /** Aborts when ownership ends; `signal.reason` is an {@link OwnershipLostError}. */
@@ -120,7 +127,7 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
 
   /** Registers the exists watch on our node (unless registered). */
   #arm(): void {
-    if (this.#armed || this.#released) return;
+    if (this.#armed || this.#released || this.#armSoon) return;
     this.#armed = true;
     const sentAt = performance.now();
     this.#zk.exists(this.path, { watch: this.#onNodeEvent }).then(
@@ -204,6 +211,8 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     if (this.#released) return this.#released;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#armSoon) clearImmediate(this.#armSoon);
+    this.#armSoon = undefined;
     this.#zk.off('state', this.#onState);
     this.#ac.abort(new OwnershipLostError(this.path, reason));
     this.#released = reason === 'deleted' ? Promise.resolve() : guaranteedDelete(this.#zk, this.path, this.sessionId);
