@@ -44,6 +44,8 @@ import type { WatchKind } from './watches/registry.js';
 export interface ClientEvents {
   /** Once per transition, in order. SUSPENDED→CONNECTED: same session; LOST→CONNECTED: a new session. */
   state: (state: ConnectionState, previous: ConnectionState) => void;
+  /** `stop()` was called: emitted before the session is closed, so holders can step down first. */
+  closing: () => void;
   /** A failure outside any request: a listener or watch threw, authentication failed. */
   error: (error: Error) => void;
 }
@@ -150,6 +152,11 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     return this.#session.negotiatedTimeout;
   }
 
+  /** When the server was last heard from (any frame, pings included), in `performance.now()` ms; 0 before that. */
+  get lastHeardAt(): number {
+    return this.#session.lastHeardAt;
+  }
+
   /** The highest zxid this client has seen. */
   get lastZxid(): bigint {
     return this.#session.lastZxid;
@@ -180,6 +187,13 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   /** Closes the session (its ephemeral nodes go) and the connection; state LOST. Idempotent. */
   stop(): Promise<void> {
+    if (!this.#session.isClosed) {
+      try {
+        this.emit('closing');
+      } catch (err) {
+        this.emit('error', err instanceof Error ? err : new Error(String(err)));
+      }
+    }
     return this.#session.close();
   }
 

@@ -68,6 +68,7 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     this.#onEnd = onEnd;
     this.#confirmedAt = confirmedAt;
     zk.on('state', this.#onState);
+    zk.on('closing', this.#onClosing);
     // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease
     // at once. Sent on the next turn of the event loop: no notification could be handled
     // earlier anyway, and a lease released within this turn (acquire → short critical
@@ -207,6 +208,11 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     return ok;
   }
 
+  /** The client is being stopped: step down before its session (and our node) goes. */
+  readonly #onClosing = (): void => {
+    void this.#end('closed');
+  };
+
   #end(reason: LossReason): Promise<void> {
     if (this.#released) return this.#released;
     if (this.#timer) clearTimeout(this.#timer);
@@ -214,6 +220,7 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     if (this.#armSoon) clearImmediate(this.#armSoon);
     this.#armSoon = undefined;
     this.#zk.off('state', this.#onState);
+    this.#zk.off('closing', this.#onClosing);
     this.#ac.abort(new OwnershipLostError(this.path, reason));
     this.#released = reason === 'deleted' ? Promise.resolve() : guaranteedDelete(this.#zk, this.path, this.sessionId);
     this.#released.catch(() => {});

@@ -25,6 +25,21 @@ describe('Lease: live loss detection, validUntil', () => {
     expect(await other!.getChildren('/locks/del')).toEqual([]);
   });
 
+  it("steps down with reason 'closed' when its client is stopped, before the session ends", async () => {
+    const [zk, waiterZk] = await h.clients(2);
+    const order: string[] = [];
+    zk!.on('state', (state) => order.push(`state ${state}`));
+    const lease = await new Lock(zk!, '/locks/closing').acquire();
+    lease.signal.addEventListener('abort', () => order.push(`abort ${(lease.signal.reason as OwnershipLostError).reason}`));
+    const waiting = new Lock(waiterZk!, '/locks/closing').acquire({ timeout: 10_000 });
+    await expect.poll(() => new Lock(waiterZk!, '/locks/closing').contenders()).toHaveLength(2);
+    await zk!.stop();
+    expect(order).toEqual(['abort closed', 'state LOST']);
+    const next = await waiting;
+    expect(next.fencingToken).toBeGreaterThan(lease.fencingToken);
+    await next.release();
+  });
+
   it('keeps watching its node across data changes and still sees the deletion', async () => {
     const [zk, other] = await h.clients(2);
     const lease = await new Lock(zk!, '/locks/chg').acquire();

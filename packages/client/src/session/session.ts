@@ -137,7 +137,6 @@ export class Session {
   #failures = 0;
   #lastRecv = 0;
   #lastSend = 0;
-  #recvSinceTick = false;
   #sentSinceTick = false;
   #disconnectedAt = 0;
   #lastError: Error | undefined;
@@ -164,6 +163,10 @@ export class Session {
 
   get lastZxid(): bigint {
     return this.#lastZxid;
+  }
+
+  get lastHeardAt(): number {
+    return this.#lastRecv;
   }
 
   get isClosed(): boolean {
@@ -387,7 +390,9 @@ export class Session {
 
   #onFrame(transport: SocketTransport, frame: Buffer): void {
     if (transport !== this.#transport) return;
-    this.#recvSinceTick = true;
+    // Stamped per frame, not per tick: after a stalled event loop the first tick must
+    // see how long the server has really been silent.
+    this.#lastRecv = performance.now();
     try {
       if (this.#phase === 'handshake') this.#onConnectResponse(transport, frame);
       else if (this.#phase === 'zombie') this.#onZombieReply(transport, frame);
@@ -697,10 +702,6 @@ export class Session {
   #tick(): void {
     const now = performance.now();
     this.#probeForRw(now);
-    if (this.#recvSinceTick) {
-      this.#lastRecv = now;
-      this.#recvSinceTick = false;
-    }
     if (this.#sentSinceTick) {
       this.#lastSend = now;
       this.#sentSinceTick = false;
