@@ -1,5 +1,6 @@
-import { ConnectionState, EventType, NoNodeError, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
-import { checkPath, isTransient, nextState } from './internal.js';
+import { NoNodeError, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
+import { checkPath } from './internal.js';
+import { WatchLoop } from './watch-loop.js';
 
 /** Callback of {@link ChildrenWatch}: the node's children (empty while it does not exist). Return `false` to stop. */
 export type ChildrenWatchCallback = (children: string[], event: WatchedEvent | undefined) => unknown;
@@ -20,80 +21,33 @@ export class ChildrenWatch {
   readonly path: string;
   /** Resolves after the first call of `fn`. */
   readonly ready: Promise<void>;
-  readonly #zk: ZooKeeperClient;
-  readonly #fn: ChildrenWatchCallback;
-  #stopped = false;
-  #gen = 0;
-  #last: string | undefined;
-  #chain: Promise<void> = Promise.resolve();
-  #resolveReady!: () => void;
+  readonly #loop: WatchLoop<string[]>;
 
   constructor(zk: ZooKeeperClient, path: string, fn: ChildrenWatchCallback) {
-    this.#zk = zk;
     this.path = checkPath(path);
-    this.#fn = fn;
-    this.ready = new Promise((resolve) => {
-      this.#resolveReady = resolve;
+    this.#loop = new WatchLoop(zk, {
+      read: async (watch) => {
+        try {
+          return await zk.getChildren(this.path, { watch });
+        } catch (err) {
+          if (!(err instanceof NoNodeError)) throw err;
+          // Missing: an empty list, and a watch for its re-creation.
+          return (await zk.exists(this.path, { watch })) ? undefined : [];
+        }
+      },
+      key: (children) => JSON.stringify([...children].sort()),
+      deliver: (children, event) => fn(children, event),
     });
-    this.#schedule(undefined);
+    this.ready = this.#loop.ready;
   }
 
   /** True once stopped. */
   get stopped(): boolean {
-    return this.#stopped;
+    return this.#loop.stopped;
   }
 
   /** Stops watching (no more calls). */
   stop(): void {
-    this.#stopped = true;
-    this.#resolveReady();
-  }
-
-  #schedule(event: WatchedEvent | undefined): void {
-    const gen = ++this.#gen;
-    this.#chain = this.#chain.then(() => this.#fetch(gen, event)).catch((err: unknown) => {
-      this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
-    });
-  }
-
-  #watcher(gen: number): (e: WatchedEvent) => void {
-    return (e) => {
-      if (this.#stopped || gen !== this.#gen) return;
-      this.#schedule(e);
-    };
-  }
-
-  async #fetch(gen: number, event: WatchedEvent | undefined): Promise<void> {
-    for (let i = 0; i < 1000 && !this.#stopped && gen === this.#gen; i++) {
-      let children: string[] = [];
-      try {
-        if (event?.type === EventType.NONE && this.#zk.state !== ConnectionState.CONNECTED) {
-          await nextState(this.#zk);
-          continue;
-        }
-        try {
-          children = await this.#zk.getChildren(this.path, { watch: this.#watcher(gen) });
-        } catch (err) {
-          if (!(err instanceof NoNodeError)) throw err;
-          if (await this.#zk.exists(this.path, { watch: this.#watcher(gen) })) continue;
-        }
-      } catch (err) {
-        if (!isTransient(err)) throw err;
-        if (this.#zk.state !== ConnectionState.CONNECTED) await nextState(this.#zk);
-        continue;
-      }
-      const key = JSON.stringify([...children].sort());
-      if (key === this.#last) return;
-      this.#last = key;
-      if (this.#stopped) return;
-      let result: unknown;
-      try {
-        result = await this.#fn(children, event);
-      } finally {
-        this.#resolveReady();
-      }
-      if (result === false) this.stop();
-      return;
-    }
+    this.#loop.stop();
   }
 }

@@ -1,5 +1,6 @@
-import { ConnectionState, EventType, NoNodeError, type Stat, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
-import { checkPath, isTransient, nextState } from './internal.js';
+import { NoNodeError, type Stat, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
+import { checkPath } from './internal.js';
+import { WatchLoop } from './watch-loop.js';
 
 /** Callback of {@link DataWatch}: `data`/`stat` are `null` while the node does not exist. Return `false` to stop. */
 export type DataWatchCallback = (data: Buffer | null, stat: Stat | null, event: WatchedEvent | undefined) => unknown;
@@ -23,84 +24,34 @@ export class DataWatch {
   readonly path: string;
   /** Resolves after the first call of `fn`. */
   readonly ready: Promise<void>;
-  readonly #zk: ZooKeeperClient;
-  readonly #fn: DataWatchCallback;
-  #stopped = false;
-  #gen = 0;
-  #last: bigint | null | undefined = undefined; // mzxid last reported; null = reported absent
-  #chain: Promise<void> = Promise.resolve();
-  #resolveReady!: () => void;
+  readonly #loop: WatchLoop<{ data: Buffer | null; stat: Stat | null }>;
 
   constructor(zk: ZooKeeperClient, path: string, fn: DataWatchCallback) {
-    this.#zk = zk;
     this.path = checkPath(path);
-    this.#fn = fn;
-    this.ready = new Promise((resolve) => {
-      this.#resolveReady = resolve;
+    this.#loop = new WatchLoop(zk, {
+      read: async (watch) => {
+        try {
+          const { data, stat } = await zk.get(this.path, { watch });
+          return { data, stat };
+        } catch (err) {
+          if (!(err instanceof NoNodeError)) throw err;
+          // Gone: watch for its re-creation (created in between: read it at once).
+          return (await zk.exists(this.path, { watch })) ? undefined : { data: null, stat: null };
+        }
+      },
+      key: (v) => (v.stat ? v.stat.mzxid : null),
+      deliver: (v, event) => fn(v.data, v.stat, event),
     });
-    this.#schedule(undefined);
+    this.ready = this.#loop.ready;
   }
 
   /** True once stopped. */
   get stopped(): boolean {
-    return this.#stopped;
+    return this.#loop.stopped;
   }
 
   /** Stops watching (no more calls). */
   stop(): void {
-    this.#stopped = true;
-    this.#resolveReady();
-  }
-
-  #schedule(event: WatchedEvent | undefined): void {
-    const gen = ++this.#gen;
-    this.#chain = this.#chain.then(() => this.#fetch(gen, event)).catch((err: unknown) => {
-      this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
-    });
-  }
-
-  #watcher(gen: number): (e: WatchedEvent) => void {
-    return (e) => {
-      if (this.#stopped || gen !== this.#gen) return;
-      this.#schedule(e);
-    };
-  }
-
-  async #fetch(gen: number, event: WatchedEvent | undefined): Promise<void> {
-    for (let i = 0; i < 1000 && !this.#stopped && gen === this.#gen; i++) {
-      let data: Buffer | null = null;
-      let stat: Stat | null = null;
-      try {
-        if (event?.type === EventType.NONE && this.#zk.state !== ConnectionState.CONNECTED) {
-          await nextState(this.#zk);
-          continue;
-        }
-        try {
-          const r = await this.#zk.get(this.path, { watch: this.#watcher(gen) });
-          data = r.data;
-          stat = r.stat;
-        } catch (err) {
-          if (!(err instanceof NoNodeError)) throw err;
-          stat = await this.#zk.exists(this.path, { watch: this.#watcher(gen) });
-          if (stat) continue; // created in between: read it
-        }
-      } catch (err) {
-        if (!isTransient(err)) throw err;
-        if (this.#zk.state !== ConnectionState.CONNECTED) await nextState(this.#zk);
-        continue;
-      }
-      const key = stat ? stat.mzxid : null;
-      if (this.#last !== undefined && key === this.#last) return; // nothing new
-      this.#last = key;
-      if (this.#stopped) return;
-      let result: unknown;
-      try {
-        result = await this.#fn(data, stat, event);
-      } finally {
-        this.#resolveReady();
-      }
-      if (result === false) this.stop();
-      return;
-    }
+    this.#loop.stop();
   }
 }
