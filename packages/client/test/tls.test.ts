@@ -90,9 +90,11 @@ describe('TLS (clientAuth want)', () => {
   it('a plaintext client aimed at the TLS port fails within its connect timeout with a typed error', async () => {
     const proxy = await proxyTo(zk.tls!.port);
     const c = client(proxy.connectString, { connectTimeout: 2_000 });
-    const { error, ms } = await startError(c);
+    const { error, cause, ms } = await startError(c);
     expect(ms).toBeLessThan(2_000 + 1_500);
     expect(error.hosts).toEqual([proxy.connectString]);
+    // The cause says the server closed the connection during the handshake.
+    expect(cause).toBeInstanceOf(Error);
     expect(proxy.stats.accepted).toBeLessThanOrEqual(12);
   });
 
