@@ -208,12 +208,15 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     return ok;
   }
 
-  /** The client is being stopped: step down before its session (and our node) goes. */
+  /**
+   * The client is being stopped: step down now. The node goes with the session's
+   * close (one transaction), so the next holder is not kept waiting by a delete.
+   */
   readonly #onClosing = (): void => {
-    void this.#end('closed');
+    void this.#end('closed', false);
   };
 
-  #end(reason: LossReason): Promise<void> {
+  #end(reason: LossReason, deleteNode = reason !== 'deleted'): Promise<void> {
     if (this.#released) return this.#released;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -222,7 +225,7 @@ export class Lease extends EventEmitter<LeaseEvents> implements AsyncDisposable 
     this.#zk.off('state', this.#onState);
     this.#zk.off('closing', this.#onClosing);
     this.#ac.abort(new OwnershipLostError(this.path, reason));
-    this.#released = reason === 'deleted' ? Promise.resolve() : guaranteedDelete(this.#zk, this.path, this.sessionId);
+    this.#released = deleteNode ? guaranteedDelete(this.#zk, this.path, this.sessionId) : Promise.resolve();
     this.#released.catch(() => {});
     this.#onEnd?.(this);
     return this.#released;
