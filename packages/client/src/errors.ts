@@ -217,6 +217,9 @@ export class FrameTooLargeError extends ProtocolError {
   }
 }
 
+/** The server's TLS certificate did not verify (wrong CA, wrong name, expired); `cause` is Node's error. */
+export class TlsCertificateError extends ZooKitError {}
+
 /** The client was closed; the request was not (or will not be) answered. */
 export class ClientClosedError extends ZooKitError {
   constructor(message = 'the client is closed') {

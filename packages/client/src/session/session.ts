@@ -11,6 +11,7 @@ import {
   RequestTooLargeError,
   SessionClosedRequireSaslAuthError,
   SessionExpiredError,
+  TlsCertificateError,
   ZooKitError,
   errorFromCode,
 } from '../errors.js';
@@ -116,6 +117,8 @@ export class Session {
   #zombie: { sessionId: bigint; password: Buffer } | null = null;
   #reconnectNow = false;
   #resumed = false;
+  #certFailures = 0;
+  #seenSession = false;
   #probing = false;
   #probeDelay = 50;
   #nextProbe = 0;
@@ -502,6 +505,8 @@ export class Session {
   /** The session is usable: send auth, re-register watches, flush what waited, announce. */
   #completeConnect(transport: SocketTransport): void {
     this.#phase = 'connected';
+    this.#seenSession = true;
+    this.#certFailures = 0;
     this.#failures = 0;
     this.#lastError = undefined;
     const resumed = this.#resumed;
@@ -604,6 +609,10 @@ export class Session {
   #onNotification(r: Reader): void {
     const ev = readWatcherEvent(r);
     if (ev.type === WireEventType.None) return;
+    if (ev.type < WireEventType.NodeCreated || ev.type > WireEventType.PersistentWatchRemoved) {
+      // The server has dropped whatever watch this was; reconnecting re-registers ours.
+      throw new ProtocolError(`notification with an unknown event type ${ev.type}`);
+    }
     const fns = this.watches.collect(ev.type, ev.path);
     if (fns.size === 0) return;
     const type = WIRE_EVENT[ev.type];
@@ -669,6 +678,13 @@ export class Session {
     this.#failures++;
     if (err instanceof SessionClosedRequireSaslAuthError || err instanceof AuthFailedError) {
       this.#finishClose(err);
+      return;
+    }
+    // Every host refused our TLS view of it before we ever had a session: a
+    // misconfiguration that waiting will not fix, so fail now instead of at connectTimeout.
+    this.#certFailures = isCertificateError(err) ? this.#certFailures + 1 : 0;
+    if (this.#certFailures >= this.#hosts.size && !this.#seenSession) {
+      this.#finishClose(new TlsCertificateError(`every server's TLS certificate was refused: ${err!.message}`, { cause: err }));
       return;
     }
     const cycles = Math.floor(this.#failures / this.#hosts.size);
@@ -797,6 +813,12 @@ const WIRE_EVENT: Record<number, WatchedEvent['type']> = {
   [WireEventType.NodeDataChanged]: EventType.CHANGED,
   [WireEventType.NodeChildrenChanged]: EventType.CHILD,
 };
+
+/** Node's codes for a server certificate that did not verify. */
+function isCertificateError(err: Error | undefined): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_GET_ISSUER/.test(code));
+}
 
 /** Asks a server with `isro` whether it serves writes; false on any failure. */
 function probeReadWrite(target: HostPort, timeout: number): Promise<boolean> {
