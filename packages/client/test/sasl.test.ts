@@ -21,16 +21,6 @@ import { client, recordStates } from './helpers.js';
 const ALICE_PASSWORD = 'alice-Sasl-Secret-91';
 const USERS = { alice: ALICE_PASSWORD, bob: 'bob-Sasl-Secret-42' };
 
-/** The `sasl` client option exists (SASL support landed in @zookit/client). */
-const SASL_SUPPORTED = (() => {
-  try {
-    new ZooKeeperClient({ sasl: { mechanism: 'DIGEST-MD5', username: 'u', password: 'p' } } as ClientOptions);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 function sasl(username: string, password: string): Pick<ClientOptions, 'sasl'> {
   return { sasl: { mechanism: 'DIGEST-MD5', username, password } } as Pick<ClientOptions, 'sasl'>;
 }
@@ -51,7 +41,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe.skipIf(!SASL_SUPPORTED)('SASL DIGEST-MD5 with enforcement (scenario 28)', () => {
+describe('SASL DIGEST-MD5 with enforcement (scenario 28)', () => {
   let server: ZooKeeperServer;
   beforeAll(async () => {
     server = await startServer({ sasl: { users: USERS } });

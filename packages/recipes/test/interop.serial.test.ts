@@ -118,19 +118,24 @@ async function bothDirections(spawnPeer: (p: string) => Peer, zookit: (zk: Await
   await expect.poll(() => nodeCount(zk, lock.path), { timeout: 10_000 }).toBe(0);
 }
 
-const haveCurator = JARS.every((j) => existsSync(j));
-const haveKazoo = existsSync('/usr/lib/python3/dist-packages/kazoo/recipe/lock.py');
+// The peers are installed by scripts/ensure-zookeeper.sh (Debian's python3-kazoo and
+// libcurator-*-java); a missing one fails here rather than skipping quietly.
+beforeAll(() => {
+  const missing = JARS.filter((j) => !existsSync(j));
+  if (missing.length) throw new Error(`Curator peer jars missing: ${missing.join(', ')} (run scripts/ensure-zookeeper.sh)`);
+  if (!existsSync('/usr/lib/python3/dist-packages/kazoo/recipe/lock.py')) throw new Error('kazoo is missing (apt-get install python3-kazoo)');
+});
 
 describe('interop with Curator 5.4', () => {
-  it.runIf(haveCurator)('InterProcessMutex and a zookit Lock (default naming) exclude each other, both directions', async () => {
+  it('InterProcessMutex and a zookit Lock (default naming) exclude each other, both directions', async () => {
     await bothDirections((p) => curator(p, 'mutex', 'curator'), (zk) => new Lock(zk, '/interop/curator-mutex', { identifier: 'zookit' }));
   }, 90_000);
 
-  it.runIf(haveCurator)('LeaderSelector and zookit (the Lock under Election, default naming) share one leader, both directions', async () => {
+  it('LeaderSelector and zookit (the Lock under Election, default naming) share one leader, both directions', async () => {
     await bothDirections((p) => curator(p, 'selector', 'curator'), (zk) => new Lock(zk, '/interop/curator-selector', { identifier: 'zookit' }));
   }, 90_000);
 
-  it.runIf(haveCurator)('a zookit Election leads while a LeaderSelector waits, then hands over', async () => {
+  it('a zookit Election leads while a LeaderSelector waits, then hands over', async () => {
     const { zk, abs } = await setup();
     const election = new Election(zk, '/interop/curator-election', 'zookit');
     let stop!: () => void;
@@ -151,20 +156,20 @@ describe('interop with Curator 5.4', () => {
 });
 
 describe('interop with kazoo 2.8', () => {
-  it.runIf(haveKazoo)('kazoo Lock with extra_lock_patterns=["-lock-"] and a zookit Lock (default naming), both directions', async () => {
+  it('kazoo Lock with extra_lock_patterns=["-lock-"] and a zookit Lock (default naming), both directions', async () => {
     await bothDirections((p) => kazoo(p, 'lock-extra', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-extra', { identifier: 'zookit' }));
   }, 60_000);
 
-  it.runIf(haveKazoo)("plain kazoo Lock and a zookit Lock with naming 'kazoo', both directions", async () => {
+  it("plain kazoo Lock and a zookit Lock with naming 'kazoo', both directions", async () => {
     const opts: LockOptions = { identifier: 'zookit', naming: 'kazoo' };
     await bothDirections((p) => kazoo(p, 'lock', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-plain', opts));
   }, 60_000);
 
-  it.runIf(haveKazoo)("kazoo Election and a zookit Election with naming 'kazoo' share one leader, both directions", async () => {
+  it("kazoo Election and a zookit Election with naming 'kazoo' share one leader, both directions", async () => {
     await bothDirections((p) => kazoo(p, 'election', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-election', { identifier: 'zookit', naming: 'kazoo' }));
   }, 60_000);
 
-  it.runIf(haveKazoo)('kazoo lists a zookit contender by identifier (kazoo naming)', async () => {
+  it('kazoo lists a zookit contender by identifier (kazoo naming)', async () => {
     const { zk, abs } = await setup();
     const lease = await new Lock(zk, '/interop/kazoo-ids', { identifier: 'zookit-1', naming: 'kazoo' }).acquire();
     const out = execFileSync('/usr/bin/python3', ['-c', `
