@@ -55,7 +55,7 @@ async function blackholedHolder(suspendedGrace: number | undefined) {
   const waiterLease = await waiting;
   const deletedAt = await nodeGone.at;
   expect(waiterAt).toBeGreaterThanOrEqual(deletedAt); // the waiter acquired only after the server removed the node
-  expect(deletedAt - t0).toBeGreaterThan(SESSION * 0.9); // removed by the server's expiry, not by the holder
+  expect(deletedAt - t0).toBeGreaterThan(SESSION / 2); // removed by the server's expiry (the holder's own delete cannot get through)
   return { holderZk, waiterZk, lease, waiterLease, states, uncertain, oldSession, abort, t0, waiterAt: () => waiterAt, abortAt: () => abortAt, deletedAt };
 }
 
