@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { inject, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Election, Lock, sortContenders, type LockOptions } from '../src/index.js';
+import { Counter, Election, LeaderLatch, Lock, sortContenders, type LockOptions } from '../src/index.js';
 import { harness } from './helpers.js';
 
 const h = harness();
@@ -67,7 +67,7 @@ afterEach(() => {
   for (const p of peers.splice(0)) p.proc.kill('SIGKILL');
 });
 
-function curator(chrootPath: string, mode: 'mutex' | 'selector', id: string): Peer {
+function curator(chrootPath: string, mode: 'mutex' | 'selector' | 'latch', id: string): Peer {
   const p = new Peer(spawn('java', ['-cp', [classDir, ...JARS].join(':'), 'CuratorPeer', inject('zkConnect'), chrootPath, mode, id]));
   peers.push(p);
   return p;
@@ -135,6 +135,30 @@ describe('interop with Curator 5.4', () => {
     await bothDirections((p) => curator(p, 'selector', 'curator'), (zk) => new Lock(zk, '/interop/curator-selector', { identifier: 'zookit' }));
   }, 90_000);
 
+  it('Curator LeaderLatch and a zookit LeaderLatch share one leader, both directions', async () => {
+    const { zk, abs } = await setup();
+    // Curator leads first; zookit waits, then takes over when Curator's latch closes.
+    const first = curator(abs('/interop/latch'), 'latch', 'curator');
+    await first.waitFor('ACQUIRED');
+    const mine = new LeaderLatch(zk, '/interop/latch', 'zookit');
+    mine.start();
+    await expect.poll(() => mine.participants()).toEqual(['curator', 'zookit']);
+    expect(mine.hasLeadership).toBe(false);
+    const released = first.release();
+    expect(await mine.awaitLeadership({ timeout: 20_000 })).toBe(true);
+    expect(performance.now()).toBeGreaterThanOrEqual(released);
+    await first.exited;
+    // zookit leads; a Curator latch waits until zookit closes.
+    const second = curator(abs('/interop/latch'), 'latch', 'curator-2');
+    await expect.poll(() => mine.participants(), { timeout: 20_000 }).toEqual(['zookit', 'curator-2']);
+    expect(second.has('ACQUIRED')).toBe(false);
+    const closedAt = performance.now();
+    await mine.close();
+    expect(await second.waitFor('ACQUIRED')).toBeGreaterThanOrEqual(closedAt);
+    second.release();
+    await second.exited;
+  }, 90_000);
+
   it('a zookit Election leads while a LeaderSelector waits, then hands over', async () => {
     const { zk, abs } = await setup();
     const election = new Election(zk, '/interop/curator-election', 'zookit');
@@ -168,6 +192,29 @@ describe('interop with kazoo 2.8', () => {
   it("kazoo Election and a zookit Election with naming 'kazoo' share one leader, both directions", async () => {
     await bothDirections((p) => kazoo(p, 'election', 'kazoo'), (zk) => new Lock(zk, '/interop/kazoo-election', { identifier: 'zookit', naming: 'kazoo' }));
   }, 60_000);
+
+  it("a kazoo Counter and a zookit Counter on one path agree (decimal text, and int32 with kazoo's support_curator)", async () => {
+    const { zk, abs } = await setup();
+    const kazooAdd = (p: string, n: number, curator: boolean) =>
+      Number(execFileSync('/usr/bin/python3', ['-c', `
+import sys
+from kazoo.client import KazooClient
+zk = KazooClient(hosts=sys.argv[1]); zk.start()
+c = zk.Counter(sys.argv[2], support_curator=(sys.argv[4] == '1'))
+c += int(sys.argv[3])
+print(c.value)
+zk.stop()`, inject('zkConnect'), abs(p), String(n), curator ? '1' : '0']).toString().trim());
+    const text = new Counter(zk, '/interop/counter-text');
+    expect(kazooAdd('/interop/counter-text', 5, false)).toBe(5);
+    expect(await text.add(3)).toBe(8);
+    expect(kazooAdd('/interop/counter-text', -2, false)).toBe(6);
+    expect(await text.get()).toBe(6);
+    const int32 = new Counter(zk, '/interop/counter-int32', { format: 'int32' });
+    expect(kazooAdd('/interop/counter-int32', 2, true)).toBe(2);
+    expect(await int32.add(40)).toBe(42);
+    expect(kazooAdd('/interop/counter-int32', 1, true)).toBe(43);
+    expect(await int32.get()).toBe(43);
+  }, 30_000);
 
   it('kazoo lists a zookit contender by identifier (kazoo naming)', async () => {
     const { zk, abs } = await setup();

@@ -1,10 +1,11 @@
 // Interop peer: a Curator 5.4 recipe on a path. Prints ACQUIRED when it holds the lock
 // (or leads), waits for a line on stdin, releases, prints RELEASED and exits.
-// usage: java CuratorPeer <hosts> <path> <mutex|selector> <identifier>
+// usage: java CuratorPeer <hosts> <path> <mutex|selector|latch> <identifier>
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderSelector;
 import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -26,6 +27,14 @@ public class CuratorPeer {
       System.out.flush();
       in.readLine();
       lock.release();
+    } else if (mode.equals("latch")) {
+      LeaderLatch latch = new LeaderLatch(client, path, id);
+      latch.start();
+      latch.await();
+      System.out.println("ACQUIRED");
+      System.out.flush();
+      in.readLine();
+      latch.close();
     } else {
       java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
       LeaderSelector selector = new LeaderSelector(client, path, new LeaderSelectorListenerAdapter() {
