@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startServer } from '@zookit/testing';
 import {
-  BadVersionError, CREATOR_ALL_ACL, InvalidACLError, InvalidArgumentError, NoAuthError, NoChildrenForEphemeralsError,
+  BadVersionError, CREATOR_ALL_ACL, QuotaExceededError, InvalidACLError, InvalidArgumentError, NoAuthError, NoChildrenForEphemeralsError,
   NoNodeError, NodeExistsError, NotEmptyError, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, RequestTooLargeError,
   RolledBackError, UnimplementedError, ZooKeeperClient, makeDigestAcl, ReconfigDisabledError, ZooKeeperError,
 } from '../src/index.js';
@@ -230,6 +230,28 @@ describe('ACLs and auth', () => {
     const zk = await connect();
     // CREATOR_ALL_ACL without any authenticated identity is invalid.
     await expect(zk.create('/c', 'x', { acl: CREATOR_ALL_ACL })).rejects.toBeInstanceOf(InvalidACLError);
+  });
+});
+
+describe('quotas', () => {
+  it('reports QuotaExceeded when a hard count limit is enforced (3.7+)', async () => {
+    await using server = await startServer({ jvmFlags: ['-Dzookeeper.enforceQuota=true'] });
+    const zk = new ZooKeeperClient({ hosts: server.connectString });
+    await zk.start();
+    try {
+      await zk.create('/q');
+      // What `setquota -N 3 /q` writes: the limits and the current stats of /q.
+      await zk.ensurePath('/zookeeper/quota/q');
+      await zk.create('/zookeeper/quota/q/zookeeper_limits', 'count=-1,bytes=-1,countHardLimit=3,byteHardLimit=-1');
+      await zk.create('/zookeeper/quota/q/zookeeper_stats', 'count=1,bytes=0');
+      await zk.create('/q/a');
+      await zk.create('/q/b');
+      const err = await zk.create('/q/c').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(QuotaExceededError);
+      expect(err).toMatchObject({ code: -125, path: '/q/c', op: 'create' });
+    } finally {
+      await zk.stop();
+    }
   });
 });
 
