@@ -30,6 +30,8 @@ status=0
 bash scripts/ensure-deps.sh || status=1
 bash scripts/ensure-zookeeper.sh || status=1
 npx turbo run build --output-logs=errors-only || status=1
+# Sources and tests type-check (strict) before anything runs.
+npx turbo run typecheck --output-logs=errors-only || status=1
 
 # Packages with a vitest config, as "<dir>" lines (packages/*, examples/*, bench).
 mapfile -t pkg_dirs < <(for d in packages/* examples/* bench; do

@@ -210,7 +210,7 @@ describe('session', () => {
     for (let i = 0; i < 5; i++) await zk.create(`/n${i}`);
     const seen = zk.lastZxid;
     await server.kill();
-    await rm(path.join(server.dataDir, 'version-2'), { recursive: true, force: true });
+    await rm(path.join(server.dataDir!, 'version-2'), { recursive: true, force: true });
     await server.restart();
     await zk.waitForState('LOST', { timeout: 10_000 });
     expect(states).toEqual(['CONNECTED', 'SUSPENDED', 'LOST']);

@@ -94,7 +94,8 @@ describe('TLS (clientAuth want)', () => {
     const c = client(proxy.connectString, { connectTimeout: 2_000 });
     const { error, cause, ms } = await startError(c);
     expect(ms).toBeLessThan(2_000 + 1_500);
-    expect(error.hosts).toEqual([proxy.connectString]);
+    expect(error).toBeInstanceOf(ConnectTimeoutError);
+    expect((error as ConnectTimeoutError).hosts).toEqual([proxy.connectString]);
     // The cause says the server closed the connection during the handshake.
     expect(cause).toBeInstanceOf(Error);
     expect(proxy.stats.accepted).toBeLessThanOrEqual(12);
