@@ -1,4 +1,4 @@
-import { NoNodeError, NodeExistsError, type ZooKeeperClient } from '@zookit/client';
+import { EventType, NoNodeError, NodeExistsError, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
 import { randomUUID } from 'node:crypto';
 import { Canceller, checkPath, guaranteedDelete, isTransient, toData, untilConnected } from './internal.js';
 
@@ -57,12 +57,12 @@ export class DoubleBarrier {
       for (let round = 0; ; round++) {
         try {
           c.check();
-          let wake!: () => void;
-          const woke = new Promise<void>((resolve) => {
+          let wake!: (e: WatchedEvent) => void;
+          const woke = new Promise<WatchedEvent>((resolve) => {
             wake = resolve;
           });
           // Watch `ready` before joining, so its creation is never missed.
-          const ready = await this.#zk.exists(`${this.path}/${READY}`, { watch: () => wake() });
+          const ready = await this.#zk.exists(`${this.path}/${READY}`, { watch: (e) => wake(e) });
           await this.#join();
           if (ready) break;
           const children = (await this.#zk.getChildren(this.path)).filter((n) => n !== READY);
@@ -74,8 +74,10 @@ export class DoubleBarrier {
             }
             break;
           }
-          await c.race(woke);
-          if ((await this.#zk.exists(`${this.path}/${READY}`)) && this.#zk.sessionId === this.#session) break;
+          const event = await c.race(woke);
+          // Trust the event, not a second look: a fast participant's leave() deletes
+          // `ready` again, and re-reading it could strand us here (kazoo trusts it too).
+          if (event.type === EventType.CREATED && this.#zk.sessionId === this.#session) break;
         } catch (err) {
           if (c.signal.aborted || !isTransient(err)) throw err;
           await untilConnected(this.#zk, c);

@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -155,11 +156,21 @@ export class JvmProcess {
     if (!(await this.waitExit(10_000))) throw new Error(`JVM ${child.pid} did not exit after SIGKILL`);
   }
 
-  /** SIGSTOP: the JVM freezes; its sockets stay open but nothing answers. */
-  pause(): void {
+  /**
+   * SIGSTOP: the JVM freezes; its sockets stay open but nothing answers. Resolves once
+   * the kernel reports every thread stopped (a signal is delivered asynchronously, and a
+   * thread mid-syscall could otherwise still answer one more request).
+   */
+  async pause(): Promise<void> {
     if (!this.isRunning) throw new Error('cannot pause: server is not running');
     this.signal('SIGSTOP');
     this.paused = true;
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    for (let i = 0; i < 200; i++) {
+      if (await allThreadsStopped(pid)) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /** SIGCONT after {@link pause}. */
@@ -191,5 +202,21 @@ export class JvmProcess {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** Whether every thread of `pid` is in state T (stopped); true when /proc cannot tell. */
+async function allThreadsStopped(pid: number): Promise<boolean> {
+  try {
+    const tids = await readdir(`/proc/${pid}/task`);
+    for (const tid of tids) {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // The state follows the parenthesised command name: "pid (comm) S ...".
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'T' && state !== 't' && state !== 'Z' && state !== 'X') return false;
+    }
+    return true;
+  } catch {
+    return true;
   }
 }

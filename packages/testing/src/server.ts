@@ -223,7 +223,7 @@ export class LocalServer implements ZooKeeperServer {
   }
 
   async pause(): Promise<void> {
-    this.jvm.pause();
+    await this.jvm.pause();
   }
 
   async resume(): Promise<void> {
