@@ -341,6 +341,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     }, 0, ['watch', 'includeStat']);
   }
 
+  /** A read that may leave a one-shot watch: `decode` gets the server path and the watcher to register. */
   #read<T>(
     path: string,
     options: WatchOptions,
@@ -350,31 +351,29 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     acceptErr = 0,
     keys: readonly string[] = ['watch'],
   ): Promise<T> {
-    try {
-      validatePath(path);
-      checkOptions(options, keys);
-      if (options.watch !== undefined && typeof options.watch !== 'function') throw new InvalidArgumentError('watch', 'must be a function');
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const sp = prependChroot(this.#chroot, path);
     const watch = options.watch;
-    return this.#session.submit(type, op, path, (w) => writePathWatch(w, sp, watch !== undefined), (r, err) => decode(r, err, sp, watch), acceptErr);
+    let serverPath = '';
+    return this.#call(path, type, op, (sp) => {
+      checkOptions(options, keys);
+      if (watch !== undefined && typeof watch !== 'function') throw new InvalidArgumentError('watch', 'must be a function');
+      serverPath = sp;
+      return (w) => writePathWatch(w, sp, watch !== undefined);
+    }, (r, err) => decode(r, err, serverPath, watch), acceptErr);
   }
 
   /** The node's ACL and Stat. */
   getAcls(path: string): Promise<{ acls: Acl[]; stat: Stat }> {
-    return this.#call(path, OpCode.getACL, 'getACL', (w, sp) => w.string(sp), (r) => ({ acls: readAcls(r), stat: readStat(r) }));
+    return this.#call(path, OpCode.getACL, 'getACL', (sp) => (w) => w.string(sp), (r) => ({ acls: readAcls(r), stat: readStat(r) }));
   }
 
   /** The number of nodes under `path`, at any depth (3.6+). */
   getAllChildrenNumber(path: string): Promise<number> {
-    return this.#call(path, OpCode.getAllChildrenNumber, 'getAllChildrenNumber', (w, sp) => w.string(sp), (r) => r.int());
+    return this.#call(path, OpCode.getAllChildrenNumber, 'getAllChildrenNumber', (sp) => (w) => w.string(sp), (r) => r.int());
   }
 
   /** Paths of this session's ephemeral nodes under `prefix` (3.6+). */
   getEphemerals(prefix = '/'): Promise<string[]> {
-    return this.#call(prefix, OpCode.getEphemerals, 'getEphemerals', (w, sp) => w.string(sp), (r) => r.strings().map((p) => stripChroot(this.#chroot, p)));
+    return this.#call(prefix, OpCode.getEphemerals, 'getEphemerals', (sp) => (w) => w.string(sp), (r) => r.strings().map((p) => stripChroot(this.#chroot, p)));
   }
 
   /** Identities authenticated on this session (3.7+). */
@@ -384,7 +383,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   /** Waits until the server this client talks to has caught up with the leader for `path`. */
   sync(path: string): Promise<void> {
-    return this.#call(path, OpCode.sync, 'sync', (w, sp) => w.string(sp), () => undefined);
+    return this.#call(path, OpCode.sync, 'sync', (sp) => (w) => w.string(sp), () => undefined);
   }
 
   /** The ensemble's configuration (`/zookeeper/config`, never chrooted). */
@@ -494,19 +493,22 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   /** Replaces the node's data; `version` (default -1, any) must match. @throws BadVersionError, NoNodeError */
   set(path: string, data: Buffer | Uint8Array | string | null, options: { version?: number } = {}): Promise<Stat> {
-    return this.#call(path, OpCode.setData, 'setData', (w, sp, o) => writeSetData(w, sp, o.data, o.version), (r) => readStat(r), () => {
+    return this.#call(path, OpCode.setData, 'setData', (sp) => {
       checkOptions(options, ['version']);
-      return { data: toData(data), version: checkVersion(options.version) };
-    });
+      const buf = toData(data);
+      const version = checkVersion(options.version);
+      return (w) => writeSetData(w, sp, buf, version);
+    }, readStat);
   }
 
   /** Replaces the node's ACL; `version` is the ACL version (aversion). */
   setAcls(path: string, acls: readonly Acl[], options: { version?: number } = {}): Promise<Stat> {
-    return this.#call(path, OpCode.setACL, 'setACL', (w, sp, o) => writeSetAcl(w, sp, acls, o.version), (r) => readStat(r), () => {
+    return this.#call(path, OpCode.setACL, 'setACL', (sp) => {
       checkOptions(options, ['version']);
       if (!Array.isArray(acls) || acls.length === 0) throw new InvalidArgumentError('acls', 'must be a non-empty array');
-      return { data: null, version: checkVersion(options.version) };
-    });
+      const version = checkVersion(options.version);
+      return (w) => writeSetAcl(w, sp, acls, version);
+    }, readStat);
   }
 
   /**
@@ -514,15 +516,16 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
    * nodes that vanish meanwhile). @throws NoNodeError (not with recursive), NotEmptyError, BadVersionError
    */
   delete(path: string, options: { version?: number; recursive?: boolean } = {}): Promise<void> {
+    let version: number;
     try {
       checkOptions(options, ['version', 'recursive']);
       validatePath(path);
-      checkVersion(options.version);
+      version = checkVersion(options.version);
     } catch (err) {
       return Promise.reject(err);
     }
-    if (options.recursive) return this.#deleteTree(path, options.version ?? -1);
-    return this.#call(path, OpCode.delete, 'delete', (w, sp, o) => writePathVersion(w, sp, o.version), () => undefined, () => ({ data: null, version: checkVersion(options.version) }));
+    if (options.recursive) return this.#deleteTree(path, version);
+    return this.#call(path, OpCode.delete, 'delete', (sp) => (w) => writePathVersion(w, sp, version), () => undefined);
   }
 
   async #deleteTree(path: string, version: number): Promise<void> {
@@ -561,23 +564,19 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     });
   }
 
-  #call<T, O extends { data: Buffer | null; version: number } = { data: null; version: -1 }>(
-    path: string,
-    type: number,
-    op: string,
-    write: (w: Writer, serverPath: string, o: O) => void,
-    decode: Decoder<T>,
-    prepare?: () => O,
-  ): Promise<T> {
-    let o: O;
+  /**
+   * Validates the path, lets `build` check the rest and return the body writer (a throw
+   * becomes a rejection, before anything is sent), then submits.
+   */
+  #call<T>(path: string, type: number, op: string, build: (serverPath: string) => (w: Writer) => void, decode: Decoder<T>, acceptErr = 0): Promise<T> {
+    let write: (w: Writer) => void;
     try {
       validatePath(path);
-      o = prepare ? prepare() : ({ data: null, version: -1 } as O);
+      write = build(prependChroot(this.#chroot, path));
     } catch (err) {
       return Promise.reject(err);
     }
-    const sp = prependChroot(this.#chroot, path);
-    return this.#session.submit(type, op, path, (w) => write(w, sp, o), decode);
+    return this.#session.submit(type, op, path, write, decode, acceptErr);
   }
 
   // --- watches -------------------------------------------------------------------
@@ -589,12 +588,13 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   addWatch(path: string, listener: Watcher, options: { recursive?: boolean } = {}): Promise<void> {
     if (typeof listener !== 'function') return Promise.reject(new InvalidArgumentError('listener', 'must be a function'));
     const kind: WatchKind = options.recursive ? 'persistentRecursive' : 'persistent';
-    return this.#call(path, OpCode.addWatch, 'addWatch', (w, sp) => writePathInt(w, sp, options.recursive ? 1 : 0), () => {
-      this.#session.watches.add(kind, prependChroot(this.#chroot, path), listener);
-      return undefined;
-    }, () => {
+    let serverPath = '';
+    return this.#call(path, OpCode.addWatch, 'addWatch', (sp) => {
       checkOptions(options, ['recursive']);
-      return { data: null, version: -1 };
+      serverPath = sp;
+      return (w) => writePathInt(w, sp, options.recursive ? 1 : 0);
+    }, () => {
+      this.#session.watches.add(kind, serverPath, listener);
     });
   }
 

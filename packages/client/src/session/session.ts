@@ -229,7 +229,7 @@ export class Session {
     const t = this.#phase === 'connected' ? this.#transport : null;
     // Sent while still 'connected', so it goes out now, behind what is in flight.
     const closing = t
-      ? this.#enqueue({ type: OpCode.closeSession, op: 'closeSession', path: undefined, write: () => {}, decode: () => undefined, acceptErr: 0 })
+      ? this.#enqueue(OpCode.closeSession, 'closeSession', undefined, () => {}, () => undefined, 0)
       : null;
     this.#phase = 'closing';
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
@@ -279,26 +279,26 @@ export class Session {
    */
   submit<T>(type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<T>, acceptErr = 0): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
-    return this.#enqueue({ type, op, path, write, decode: decode as Decoder<unknown>, acceptErr }) as Promise<T>;
+    return this.#enqueue(type, op, path, write, decode, acceptErr) as Promise<T>;
   }
 
-  #enqueue(spec: { type: number; op: string; path: string | undefined; write: (w: Writer) => void; decode: Decoder<unknown>; acceptErr: number }): Promise<unknown> {
+  #enqueue(type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<unknown>, acceptErr: number): Promise<unknown> {
     const xid = this.#nextXid();
     const w = new Writer(128);
-    w.int(xid).int(spec.type);
-    spec.write(w);
+    w.int(xid).int(type);
+    write(w);
     if (w.length > this.#o.maxRequestSize) {
-      return Promise.reject(new RequestTooLargeError(spec.op, w.length, this.#o.maxRequestSize));
+      return Promise.reject(new RequestTooLargeError(op, w.length, this.#o.maxRequestSize));
     }
     return new Promise((resolve, reject) => {
       const req: Request = {
         xid,
-        type: spec.type,
-        op: spec.op,
-        path: spec.path,
+        type,
+        op,
+        path,
         frame: w.frame(),
-        decode: spec.decode,
-        acceptErr: spec.acceptErr,
+        decode,
+        acceptErr,
         resolve,
         reject,
         queuedAt: 0,
