@@ -248,6 +248,40 @@ describe('session', () => {
     expect(errors.join('\n')).toMatch(/frame of 2147483647 bytes/);
   });
 
+  it('stop() on a black-holed server settles within its bound: in-flight requests reject, state LOST', async () => {
+    const { proxy } = await serverWithProxy();
+    const zk = client(proxy.connectString, { sessionTimeout: 6_000 });
+    await zk.start();
+    proxy.blackhole();
+    const inFlight = zk.get('/').catch((e: unknown) => e);
+    const t0 = performance.now();
+    await zk.stop();
+    // The closeSession reply never comes: stop() waits at most a third of the session timeout (capped at 2 s).
+    expect(performance.now() - t0).toBeLessThan(2_500);
+    expect(await inFlight).toBeInstanceOf(ConnectionLossError);
+    expect(zk.state).toBe('LOST');
+    await expect(zk.exists('/')).rejects.toBeInstanceOf(ClientClosedError);
+  });
+
+  it('a watch() stream yields the LOST event when the session expires, then ends', async () => {
+    const { server, proxy } = await serverWithProxy();
+    const zk = client(proxy.connectString);
+    await zk.start();
+    await zk.create('/streamed');
+    const seen: WatchedEvent[] = [];
+    const stream = zk.watch('/streamed');
+    await zk.set('/streamed', 'x');
+    const reader = (async () => {
+      for await (const event of stream) seen.push(event);
+    })();
+    proxy.refuse();
+    await expireSession(zk, { connectString: server.connectString });
+    proxy.heal();
+    await reader;
+    expect(seen.map((e) => e.type)).toEqual(['CHANGED', 'NONE']);
+    expect(seen.at(-1)).toMatchObject({ state: 'LOST', path: '/streamed' });
+  });
+
   it('pipelines: 10,000 gets without awaiting each put many on the wire at once', async () => {
     const { server } = await serverWithProxy();
     const zk = client(server.connectString);
