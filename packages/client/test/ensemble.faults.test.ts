@@ -2,25 +2,17 @@
 // ensemble.serial.test.ts — 2 (member frozen for 2x the session timeout), 3 (leader frozen),
 // 4 (quorum lost longer than the session timeout) and 19 (read after another client's
 // write, with and without sync). One 3-node ensemble for the file; every wait is bounded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnsemble, type EnsembleMember, type ZooKeeperEnsemble } from '@zookit/testing';
-import { sessionCredentials, type ZooKeeperClient } from '../src/index.js';
-import { client, recordStates } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EnsembleMember, ZooKeeperEnsemble } from '@zookit/testing';
+import { type ZooKeeperClient } from '../src/index.js';
+import { client, memberOf as memberOfEnsemble, recordStates, sharedEnsemble } from './helpers.js';
 
+const shared = sharedEnsemble();
 let ensemble: ZooKeeperEnsemble;
-beforeAll(async () => {
-  ensemble = await startEnsemble({ size: 3 });
-}, 120_000);
-afterAll(async () => {
-  await ensemble?.stop();
+beforeAll(() => {
+  ensemble = shared.current;
 });
-
-function memberOf(zk: ZooKeeperClient): EnsembleMember {
-  const creds = zk[sessionCredentials]();
-  const member = ensemble.servers.find((s) => s.port === creds?.port);
-  if (!member) throw new Error('client is not connected to a member');
-  return member;
-}
+const memberOf = (zk: ZooKeeperClient): EnsembleMember => memberOfEnsemble(ensemble, zk);
 
 /** Ephemeral paths per session id (hex) from `dump` on every running member. */
 async function ephemerals(): Promise<Map<string, Set<string>>> {

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startEnsemble, type EnsembleMember, type ZooKeeperEnsemble } from '@zookit/testing';
-import { NotReadOnlyError, sessionCredentials, type ZooKeeperClient } from '../src/index.js';
-import { client, recordStates } from './helpers.js';
+import { NotReadOnlyError, type ZooKeeperClient } from '../src/index.js';
+import { client, memberOf as memberOfEnsemble, recordStates, sharedEnsemble } from './helpers.js';
 
+const shared = sharedEnsemble();
 let ensemble: ZooKeeperEnsemble;
-beforeAll(async () => {
-  ensemble = await startEnsemble({ size: 3 });
-}, 120_000);
-afterAll(async () => {
-  await ensemble?.stop();
+beforeAll(() => {
+  ensemble = shared.current;
 });
-
-function memberOf(zk: ZooKeeperClient): EnsembleMember {
-  const creds = zk[sessionCredentials]();
-  const member = ensemble.servers.find((s) => s.port === creds?.port);
-  if (!member) throw new Error('client is not connected to a member');
-  return member;
-}
+const memberOf = (zk: ZooKeeperClient): EnsembleMember => memberOfEnsemble(ensemble, zk);
 
 describe('client on a 3-node ensemble', () => {
   it('moves to another member with the same session when its member is killed', async () => {

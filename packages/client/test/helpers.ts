@@ -1,6 +1,7 @@
-import { inject, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
+import { startEnsemble, type EnsembleMember, type ZooKeeperEnsemble } from '@zookit/testing';
 import { uniqueChroot } from '@zookit/testing/vitest';
-import { ZooKeeperClient, type ClientOptions, type ConnectionState } from '../src/index.js';
+import { ZooKeeperClient, sessionCredentials, type ClientOptions, type ConnectionState } from '../src/index.js';
 
 /** A started client chrooted to a fresh path of the shared server; closed when the test ends. */
 export async function connect(options: ClientOptions & { chroot?: string } = {}): Promise<ZooKeeperClient> {
@@ -50,4 +51,24 @@ export class Inbox<T> {
     });
     return this.items;
   }
+}
+
+/** The ensemble member a client is connected to (through its session credentials). */
+export function memberOf(ensemble: ZooKeeperEnsemble, zk: ZooKeeperClient): EnsembleMember {
+  const creds = zk[sessionCredentials]();
+  const member = ensemble.servers.find((s) => s.port === creds?.port);
+  if (!member) throw new Error('client is not connected to a member');
+  return member;
+}
+
+/** One 3-node ensemble for the test file, stopped after it; read `.current` inside tests. */
+export function sharedEnsemble(): { current: ZooKeeperEnsemble } {
+  const holder = {} as { current: ZooKeeperEnsemble };
+  beforeAll(async () => {
+    holder.current = await startEnsemble({ size: 3 });
+  }, 120_000);
+  afterAll(async () => {
+    await holder.current?.stop();
+  });
+  return holder;
 }
