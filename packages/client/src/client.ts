@@ -44,7 +44,7 @@ import type { WatchKind } from './watches/registry.js';
 export interface ClientEvents {
   /** Once per transition, in order. SUSPENDED→CONNECTED: same session; LOST→CONNECTED: a new session. */
   state: (state: ConnectionState, previous: ConnectionState) => void;
-  /** `stop()` was called: emitted before the session is closed, so holders can step down first. */
+  /** The client is closing for good (`stop()`, failed auth, a start() that timed out): emitted once, before the session is closed, so holders can step down first. */
   closing: () => void;
   /** A failure outside any request: a listener or watch threw, authentication failed. */
   error: (error: Error) => void;
@@ -131,6 +131,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
       sasl: options.sasl ? { ...options.sasl } : undefined,
       onState: (state, previous) => this.emit('state', state, previous),
       onError: (error) => this.emit('error', error),
+      onClosing: () => this.emit('closing'),
     });
     for (const a of options.authData ?? []) void this.addAuth(a.scheme, a.credential).catch(() => {});
   }
@@ -187,13 +188,6 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   /** Closes the session (its ephemeral nodes go) and the connection; state LOST. Idempotent. */
   stop(): Promise<void> {
-    if (!this.#session.isClosed) {
-      try {
-        this.emit('closing');
-      } catch (err) {
-        this.emit('error', err instanceof Error ? err : new Error(String(err)));
-      }
-    }
     return this.#session.close();
   }
 

@@ -1,12 +1,27 @@
 // Small helpers shared by the recipes (not exported from the package).
 import {
-  ConnectionState, InvalidArgumentError, NodeExistsError, NoNodeError, SessionExpiredError, isRetryable, parentOf, type ZooKeeperClient,
+  ClientClosedError, ConnectionState, InvalidArgumentError, NodeExistsError, NoNodeError, SessionExpiredError, isRetryable, parentOf, type ZooKeeperClient,
 } from '@zookit/client';
 import { LockTimeoutError } from './errors.js';
 
-/** Resolves with the next state the client reports. */
+/**
+ * Resolves with the next state the client reports; rejects with ClientClosedError once
+ * the client is closing (a closed client reports nothing more, so every wait ends here).
+ */
 export function nextState(zk: ZooKeeperClient): Promise<ConnectionState> {
-  return new Promise((resolve) => zk.once('state', (s) => resolve(s)));
+  if (zk.closed) return Promise.reject(new ClientClosedError());
+  return new Promise((resolve, reject) => {
+    const onState = (s: ConnectionState) => {
+      zk.off('closing', onClosing);
+      resolve(s);
+    };
+    const onClosing = () => {
+      zk.off('state', onState);
+      reject(new ClientClosedError());
+    };
+    zk.once('state', onState);
+    zk.once('closing', onClosing);
+  });
 }
 
 /**

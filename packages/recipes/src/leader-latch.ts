@@ -1,8 +1,8 @@
-import type { ZooKeeperClient } from '@zookit/client';
+import { ClientClosedError, type ZooKeeperClient } from '@zookit/client';
 import { EventEmitter } from 'eventemitter3';
 import { contend, decideExclusive } from './contender.js';
 import { RecipeStateError } from './errors.js';
-import { checkPath, toData } from './internal.js';
+import { Canceller, checkPath, nextState, toData } from './internal.js';
 import type { Lease } from './lease.js';
 import { readContenders } from './lock.js';
 import type { Naming } from './node-names.js';
@@ -80,21 +80,17 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
           { signal },
         );
       } catch (err) {
-        if (signal.aborted) return;
+        if (signal.aborted || err instanceof ClientClosedError) return;
         this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
-        // Wait for a state change before trying again (bounded by close()).
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            this.#zk.off('state', done);
-            signal.removeEventListener('abort', done);
-            resolve();
-          };
-          this.#zk.once('state', done);
-          signal.addEventListener('abort', done, { once: true });
-        });
+        // Wait for a state change before trying again (ends with close() or a closed client).
+        try {
+          await new Canceller(this.path, { signal }).race(nextState(this.#zk));
+        } catch {
+          return;
+        }
         continue;
       }
-      if (!lease) continue;
+      if (!lease) continue; // only a non-blocking attempt resolves null
       this.#lease = lease;
       this.emit('isLeader', lease.signal);
       if (!lease.signal.aborted) {

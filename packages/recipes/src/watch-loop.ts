@@ -1,4 +1,4 @@
-import { ConnectionState, EventType, type WatchedEvent, type Watcher, type ZooKeeperClient } from '@zookit/client';
+import { ClientClosedError, ConnectionState, EventType, type WatchedEvent, type Watcher, type ZooKeeperClient } from '@zookit/client';
 import { isTransient, nextState } from './internal.js';
 
 /** What a watch helper reads, how it recognises a new value, and whom it tells. */
@@ -48,7 +48,9 @@ export class WatchLoop<T> {
   #schedule(event: WatchedEvent | undefined): void {
     const gen = ++this.#gen;
     this.#chain = this.#chain.then(() => this.#fetch(gen, event)).catch((err: unknown) => {
-      this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+      // A closed client ends the watch quietly; anything else is reported.
+      if (err instanceof ClientClosedError) this.stop();
+      else this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
     });
   }
 

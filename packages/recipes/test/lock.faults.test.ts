@@ -1,4 +1,4 @@
-import { ConnectionState } from '@zookit/client';
+import { ClientClosedError, ConnectionState } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
 import { Lock, OwnershipLostError, ReadWriteLock, Semaphore, sortContenders } from '../src/index.js';
 import { contenderStats } from '../src/contender.js';
@@ -8,6 +8,31 @@ const h = harness();
 const CREATE2 = 15;
 
 describe('Lock under faults', () => {
+  it('a blocked acquire() rejects with ClientClosedError when its client is stopped, connected or SUSPENDED', async () => {
+    const [holderZk, waitingZk, suspendedZk, silentZk] = await h.clients(4, { sessionTimeout: 6_000, proxy: true });
+    const lease = await new Lock(holderZk!, '/locks/stop').acquire();
+    // Queued behind the holder while connected.
+    const waiting = new Lock(waitingZk!, '/locks/stop').acquire().catch((e: unknown) => e);
+    await expect.poll(() => new Lock(holderZk!, '/locks/stop').contenders()).toHaveLength(2);
+    await waitingZk!.stop();
+    expect(await waiting).toBeInstanceOf(ClientClosedError);
+    // Waiting for the connection to come back.
+    suspendedZk!.proxy!.refuse();
+    suspendedZk!.proxy!.cut();
+    await suspendedZk!.waitForState(ConnectionState.SUSPENDED, { timeout: 5_000 });
+    const suspended = new Lock(suspendedZk!, '/locks/stop').acquire().catch((e: unknown) => e);
+    await suspendedZk!.stop();
+    expect(await suspended).toBeInstanceOf(ClientClosedError);
+    // Its create in flight when the client stops (the reply never comes: ConnectionLoss inside).
+    silentZk!.proxy!.blackhole();
+    const inFlight = new Lock(silentZk!, '/locks/stop').acquire().catch((e: unknown) => e);
+    await expect.poll(() => silentZk!.inFlight.sent).toBeGreaterThan(0);
+    await silentZk!.stop();
+    expect(await inFlight).toBeInstanceOf(ClientClosedError);
+    await lease.release();
+    expect(await holderZk!.getChildren('/locks/stop')).toEqual([]);
+  });
+
   it("passes the lock to the waiter when the holder's session expires; the holder's signal aborts and release settles", async () => {
     const [holderZk, waiterZk] = await h.clients(2, { sessionTimeout: 3_000, proxy: true });
     const holder = new Lock(holderZk!, '/locks/exp', { identifier: 'holder' });

@@ -58,6 +58,8 @@ export interface SessionOptions {
   sasl: SaslOptions | undefined;
   onState(state: ConnectionState, previous: ConnectionState): void;
   onError(error: Error): void;
+  /** The session is about to close for good (stop(), or a terminal failure): called once, before the closeSession leaves. */
+  onClosing(): void;
 }
 
 /**
@@ -117,6 +119,7 @@ export class Session {
   #zombie: { sessionId: bigint; password: Buffer } | null = null;
   #reconnectNow = false;
   #resumed = false;
+  #closingAnnounced = false;
   #certFailures = 0;
   #seenSession = false;
   #probing = false;
@@ -226,6 +229,7 @@ export class Session {
       });
       return;
     }
+    this.#announceClosing();
     const t = this.#phase === 'connected' ? this.#transport : null;
     // Sent while still 'connected', so it goes out now, behind what is in flight.
     const closing = t
@@ -249,8 +253,19 @@ export class Session {
     this.#finishClose(reason);
   }
 
+  #announceClosing(): void {
+    if (this.#closingAnnounced) return;
+    this.#closingAnnounced = true;
+    try {
+      this.#o.onClosing();
+    } catch (err) {
+      this.#reportCallbackError(err);
+    }
+  }
+
   #finishClose(reason: Error): void {
     if (this.#phase === 'closed') return;
+    this.#announceClosing();
     this.#phase = 'closed';
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
