@@ -1,6 +1,6 @@
-import { BadVersionError, NoNodeError, NodeExistsError, isRetryable, type ZooKeeperClient } from '@zookit/client';
+import { BadVersionError, NoNodeError, NodeExistsError, type ZooKeeperClient } from '@zookit/client';
 import { OutcomeUnknownError } from './errors.js';
-import { checkPath, untilConnected } from './internal.js';
+import { checkPath, isTransient, untilConnected } from './internal.js';
 
 /** Options of {@link Counter}. */
 export interface CounterOptions {
@@ -89,7 +89,7 @@ export class Counter {
         const r = await this.#zk.get(this.path);
         current = { value: this.decode(r.data), version: r.stat.version };
       } catch (err) {
-        if (isRetryable(err)) {
+        if (isTransient(err)) {
           await untilConnected(this.#zk);
           continue;
         }
@@ -100,7 +100,7 @@ export class Counter {
         try {
           await this.#zk.create(this.path, this.encode(this.#initial), { makePath: true });
         } catch (err) {
-          if (!(err instanceof NodeExistsError) && !isRetryable(err)) throw err;
+          if (!(err instanceof NodeExistsError) && !isTransient(err)) throw err;
         }
         continue;
       }
@@ -111,14 +111,26 @@ export class Counter {
         return next;
       } catch (err) {
         if (err instanceof BadVersionError) continue;
-        if (!isRetryable(err)) throw err;
-        // The reply was lost: applied or not? Only an unchanged version proves "not".
-        await untilConnected(this.#zk);
-        const after = await this.#zk.exists(this.path);
-        if (after && after.version === current.version) continue;
-        throw new OutcomeUnknownError(this.path, err);
+        // A lost reply and a session lost with the write in flight are the same question:
+        // applied or not? Only an unchanged version proves "not".
+        if (!isTransient(err)) throw err;
+        if (!(await this.#unchangedSince(current.version))) throw new OutcomeUnknownError(this.path, err);
       }
     }
     throw new BadVersionError({ op: 'setData', path: this.path }, `BADVERSION: ${this.path} (setData): gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+  }
+
+  /** Whether the node still has `version`, asked once connected again (bounded retries). */
+  async #unchangedSince(version: number): Promise<boolean> {
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await untilConnected(this.#zk);
+      try {
+        const after = await this.#zk.exists(this.path);
+        return after !== null && after.version === version;
+      } catch (err) {
+        if (!isTransient(err)) throw err;
+      }
+    }
+    return false;
   }
 }

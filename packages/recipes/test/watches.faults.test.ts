@@ -1,5 +1,6 @@
-import { ConnectionState } from '@zookit/client';
-import { describe, expect, it } from 'vitest';
+import { ConnectionState, sessionCredentials } from '@zookit/client';
+import { expireSessionById } from '@zookit/testing';
+import { describe, expect, inject, it } from 'vitest';
 import { ChildrenWatch, Counter, DataWatch, OutcomeUnknownError } from '../src/index.js';
 import { expire, harness } from './helpers.js';
 
@@ -67,5 +68,21 @@ describe('watch helpers across faults', () => {
       expect(await counter.get()).toBe(expected);
     }
     expect(unknown).toBe(20);
+  });
+
+  it('Counter: an add() issued while SUSPENDED whose session then expires completes on the new session, applied once', async () => {
+    const [zk] = await h.clients(1, { sessionTimeout: 4_000, proxy: true });
+    const counter = new Counter(zk!, '/counters/expired');
+    expect(await counter.add(5)).toBe(5);
+    const creds = zk![sessionCredentials]()!;
+    zk!.proxy!.refuse();
+    zk!.proxy!.cut();
+    await zk!.waitForState(ConnectionState.SUSPENDED, { timeout: 5_000 });
+    // Its read waits for the connection; the session expires meanwhile (SessionExpired inside).
+    const adding = counter.add(1).catch((e: unknown) => e);
+    await expireSessionById(creds, { connectString: inject('zkConnect') });
+    zk!.proxy!.heal();
+    expect(await adding).toBe(6);
+    expect(await counter.get()).toBe(6);
   });
 });
