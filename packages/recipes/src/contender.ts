@@ -2,7 +2,7 @@
 // LeaderLatch: protected create, queue order by sequence number, predecessor watch,
 // cleanup of abandoned attempts. Not exported from the package.
 import {
-  ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type ZooKeeperClient,
+  ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type ZooKeeperClient,
 } from '@zookit/client';
 import { Lease } from './lease.js';
 import { Canceller, ensureContainer, guaranteedDelete, isTransient, nextState, untilConnected } from './internal.js';
@@ -163,7 +163,9 @@ export async function contend(cfg: ContenderConfig, options: ContendOptions = {}
     throw err;
   }
   await abandon(zk, path, attempt, unknown);
-  return null;
+  if (options.nonBlocking) return null;
+  // Only a non-blocking attempt may come back empty-handed.
+  throw new ConnectionLossError({ op: 'acquire', path }, `CONNECTIONLOSS: ${path} (acquire): gave up after ${MAX_ROUNDS} rounds`);
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {

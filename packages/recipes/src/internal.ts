@@ -1,6 +1,6 @@
 // Small helpers shared by the recipes (not exported from the package).
 import {
-  ClientClosedError, ConnectionState, InvalidArgumentError, NodeExistsError, NoNodeError, SessionExpiredError, isRetryable, parentOf, type ZooKeeperClient,
+  ClientClosedError, ConnectionState, InvalidArgumentError, NodeExistsError, NoNodeError, SessionExpiredError, isRetryable, type ZooKeeperClient,
 } from '@zookit/client';
 import { LockTimeoutError } from './errors.js';
 
@@ -104,12 +104,10 @@ export async function guaranteedDelete(zk: ZooKeeperClient, path: string, sessio
   }
 }
 
-/** Creates `path` as a container node (parents as plain nodes) unless it exists. */
+/** Creates `path` as a container node (missing parents as plain nodes) unless it exists. */
 export async function ensureContainer(zk: ZooKeeperClient, path: string): Promise<void> {
-  const parent = parentOf(path);
-  if (parent !== '/') await zk.ensurePath(parent);
   try {
-    await zk.create(path, null, { container: true });
+    await zk.create(path, null, { container: true, makePath: true });
   } catch (err) {
     if (!(err instanceof NodeExistsError)) throw err;
   }
