@@ -166,8 +166,9 @@ class Ensemble implements NamespaceEnsemble {
     for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
       const group = this.servers.filter((s) => among.includes(s) && s.running && !s.paused);
       last = await Promise.all(group.map(modeOf));
-      const leaders = last.flatMap((m, i) => (m === 'leader' ? [group[i]!] : []));
-      if (group.length > 0 && leaders.length === 1 && last.every((m) => m === 'leader' || m === 'follower')) return this.servers.indexOf(leaders[0]!);
+      // A one-member ensemble runs standalone: it leads itself.
+      const leaders = last.flatMap((m, i) => (m === 'leader' || m === 'standalone' ? [group[i]!] : []));
+      if (group.length > 0 && leaders.length === 1 && last.every((m) => m === 'leader' || m === 'follower' || m === 'standalone')) return this.servers.indexOf(leaders[0]!);
       await sleep(50);
     }
     throw new ZooKitTestingError('NO_LEADER', `no single leader among ${among.map((m) => m.name).join(',')} within ${timeoutMs} ms (modes: ${JSON.stringify(last)})`);
@@ -255,7 +256,7 @@ export async function startNamespaceEnsemble(options: StartEnsembleOptions): Pro
         port: CLIENT_PORT,
         configLines: memberConfig(options, dataDir, ep.address, serverLines),
         jvmArgs: baseJvmArgs(options),
-        readyModes: ['leader', 'follower'],
+        readyModes: size === 1 ? ['standalone'] : ['leader', 'follower'],
         startTimeoutMs: options.startTimeoutMs ?? 60_000,
         stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
         finalStop: false,

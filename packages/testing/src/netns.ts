@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ZooKitTestingError } from './errors.js';
+import { runAtExit } from './process-registry.js';
 
 /**
  * Linux network namespaces for `startEnsemble({ network: 'namespaces' })`.
@@ -132,14 +133,15 @@ export async function checkNamespaceSupport(): Promise<void> {
   await runIp(['netns', 'del', probe]).catch(() => undefined);
 }
 
-// Namespaces of this process still alive, removed synchronously if the process exits.
+// Namespaces of this process still alive, removed synchronously if the process exits
+// (or gets SIGINT/SIGTERM), after the processes inside were killed.
 const liveNamespaces = new Set<string>();
 let exitHookInstalled = false;
 function removeOnExit(name: string): void {
   liveNamespaces.add(name);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  runAtExit(() => {
     for (const ns of liveNamespaces) {
       try {
         execFileSync(ip(), ['netns', 'del', ns], { stdio: 'ignore', timeout: 5_000 });
@@ -147,6 +149,7 @@ function removeOnExit(name: string): void {
         // the next start's sweep removes it
       }
     }
+    liveNamespaces.clear();
   });
 }
 
@@ -175,6 +178,7 @@ export class NamespaceNetwork {
   readonly #base: string;
   readonly #namespaces: string[] = [];
   readonly #rules = new Set<string>();
+  #hostLink: string | undefined;
   #nextHost = 1;
   #destroyed = false;
 
@@ -210,6 +214,7 @@ export class NamespaceNetwork {
       await runIp(['-n', net.hub, 'addr', 'add', `${net.#base}.250/32`, 'dev', 'lo']);
       const hostLink = `zkn${process.pid.toString(36)}-${seq.toString(36)}`;
       await runIp(['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'ptest', 'netns', net.hub]);
+      net.#hostLink = hostLink;
       // .254 first: the primary address, so the kernel picks it as the default source.
       await runIp(['addr', 'add', `${net.testProcess.address}/24`, 'dev', hostLink]);
       await runIp(['addr', 'add', `${net.controlAddress}/24`, 'dev', hostLink]);
@@ -281,8 +286,12 @@ export class NamespaceNetwork {
   /** Delete every namespace (their veth pairs go with them). Idempotent. */
   async destroy(): Promise<void> {
     this.#destroyed = true;
-    const names = this.#namespaces.splice(0).reverse();
     const failures: string[] = [];
+    // Deleted explicitly: the kernel removes a namespace's links asynchronously.
+    const hostLink = this.#hostLink;
+    this.#hostLink = undefined;
+    if (hostLink) await runIp(['link', 'del', hostLink]).catch((err: Error) => failures.push(err.message));
+    const names = this.#namespaces.splice(0).reverse();
     for (const name of names) {
       try {
         await runIp(['netns', 'del', name]);
