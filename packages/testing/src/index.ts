@@ -62,3 +62,13 @@ export {
 } from './netns.js';
 export { type NamespaceEnsemble, type NamespaceMember, type SpawnClientOptions } from './namespace-ensemble.js';
 export { SpawnedClient, SpawnedClientError, type SpawnedClientExit } from './spawned-client.js';
+export {
+  OperationHistory,
+  checkExclusive,
+  checkCounter,
+  monotonicMs,
+  type HistoryEvent,
+  type Hold,
+  type ExclusiveCheck,
+  type CounterCheck,
+} from './history.js';
