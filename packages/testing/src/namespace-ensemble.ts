@@ -95,6 +95,7 @@ class Ensemble implements NamespaceEnsemble {
   readonly network = 'namespaces' as const;
   readonly connectString: string;
   readonly #clients: SpawnedClient[] = [];
+  #spawned = 0;
   #stopped = false;
 
   constructor(
@@ -116,7 +117,7 @@ class Ensemble implements NamespaceEnsemble {
   async spawnClient(script: string, args: readonly string[] = [], options: SpawnClientOptions = {}): Promise<SpawnedClient> {
     if (this.#stopped) throw new ZooKitTestingError('ENSEMBLE_STOPPED', 'the ensemble was stopped');
     if (typeof script !== 'string' || script === '') throw new RangeError('spawnClient needs a script path');
-    const name = `c${this.#clients.length + 1}`;
+    const name = `c${++this.#spawned}`; // taken before any await: concurrent calls get distinct names
     const ep = await this.net.addEndpoint(name);
     const env = { ...process.env, ...options.env, ZOOKIT_CONNECT: this.connectString };
     const client = new SpawnedClient(name, ep.address, ep.namespace, path.resolve(script), args, env);
