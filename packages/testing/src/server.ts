@@ -21,7 +21,7 @@ export type ServerSource = 'local' | 'external' | 'container';
 export interface ZooKeeperServer extends AsyncDisposable {
   /** `host:port` for a client. */
   readonly connectString: string;
-  /** Client host (always `127.0.0.1` for local servers). */
+  /** Client host (`127.0.0.1` for local servers; the member's namespace address with `network: 'namespaces'`). */
   readonly host: string;
   /** Client port. */
   readonly port: number;
