@@ -109,6 +109,23 @@ describe("startEnsemble({ network: 'namespaces' })", () => {
   }, 60_000);
 });
 
+describe('a 5-member ensemble', () => {
+  it('partition([[m1, m2], [m3, m4, m5]]): the three elect a leader, the two serve nobody; heal brings all five back', async () => {
+    await using ens = await startEnsemble({ size: 5, network: 'namespaces' });
+    const [m1, m2, m3, m4, m5] = ens.servers;
+    await ens.partition([[m1!, m2!], [m3!, m4!, m5!]]);
+    const leader = await ens.waitForLeader([m3!, m4!, m5!], 30_000);
+    expect([2, 3, 4]).toContain(leader);
+    await ens.waitForMode(m1!, [undefined], 20_000);
+    await ens.waitForMode(m2!, [undefined], 20_000);
+    await ens.heal();
+    await ens.waitForQuorum(30_000);
+    const modes = await ens.modes();
+    expect(modes.filter((m) => m === 'leader')).toHaveLength(1);
+    expect(modes.filter((m) => m === 'follower')).toHaveLength(4);
+  }, 90_000);
+});
+
 describe('cleanup', () => {
   it('stop() removes every namespace and link of the ensemble', async () => {
     const ens = await startEnsemble({ size: 1, network: 'namespaces' });
