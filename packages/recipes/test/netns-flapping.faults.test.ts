@@ -164,7 +164,7 @@ describe('scenario 5: a minority partition that outlasts the session timeout', (
       ens.spawnClient(script, [hostsFirst(ens, f1), '/s5/a', 'a', '0', String(SESSION)]),
       ens.spawnClient(script, [hostsFirst(ens, f1), '/s5/b', 'b', 'Infinity', String(SESSION)]),
     ]);
-    type Msg = { acquired?: boolean; token?: string; state?: string; aborted?: string; at: number };
+    type Msg = { acquired?: boolean; token?: string; state?: string; aborted?: string; log?: string; reason?: string; at: number };
     const [aAcq, bAcq] = await Promise.all([a.waitFor<Msg>((m) => m.acquired === true), b.waitFor<Msg>((m) => m.acquired === true)]);
     const hist = { a: new OperationHistory(), b: new OperationHistory() };
     hist.a.record({ process: 'a', type: 'ok', f: 'acquire', value: { token: aAcq.token }, at: aAcq.at });
@@ -191,9 +191,10 @@ describe('scenario 5: a minority partition that outlasts the session timeout', (
     const marginA = wa!.at - aAbort.at;
     const marginB = wb!.at - bAbort.at;
     const aSuspended = a.messages.find((m) => (m as Msg).state === 'SUSPENDED') as Msg | undefined;
+    const aDrop = a.messages.find((m) => (m as Msg).log === 'connection lost') as Msg | undefined;
     console.info(
       `scenario 5 (${SESSION} ms sessions; ${f1.name} + holders cut from ${leader.name} + ${f2.name} + waiters): ` +
-        `A (default policy) SUSPENDED ${ms(aSuspended!.at - t0)}, lease aborted '${aAbort.aborted}' ${ms(aAbort.at - t0)}, LOST by its own clock ${ms(aLost.at - t0)}; ` +
+        `A (default policy) SUSPENDED ${ms(aSuspended!.at - t0)} (${aDrop?.reason ?? 'reason not logged'}), lease aborted '${aAbort.aborted}' ${ms(aAbort.at - t0)}, LOST by its own clock ${ms(aLost.at - t0)}; ` +
         `B (suspendedGrace: Infinity) LOST by its own clock ${ms(bLost.at - t0)}, lease aborted '${bAbort.aborted}' ${ms(bAbort.at - t0)}; ` +
         `majority granted A's lock ${ms(wa!.at - t0)} (margin ${ms(marginA)}), B's ${ms(wb!.at - t0)} (margin ${ms(marginB)}${marginB < 0 ? ': LOST-only overlaps' : ''}). ` +
         `History checker: A ${checks.a.summary}; B ${checks.b.summary}`,

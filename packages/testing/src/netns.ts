@@ -161,7 +161,7 @@ async function pickSubnet(seq: number): Promise<string> {
   for (let k = 0; k < 2048; k++) {
     const n = (process.pid * 31 + seq * 7 + k) % 2048;
     const base = `10.${200 + (n >> 8)}.${n & 255}`;
-    if (!routes.includes(`${base}.`)) return base;
+    if (!new RegExp(`(^|[^0-9])${base.replaceAll('.', '\\.')}\\.`, 'm').test(routes)) return base;
   }
   throw new NetworkCommandError('no free /24 in 10.200.0.0/13 for the harness network');
 }
@@ -267,20 +267,27 @@ export class NamespaceNetwork {
   async block(pairs: ReadonlyArray<readonly [NetEndpoint, NetEndpoint]>): Promise<void> {
     const fresh = pairs.map(([a, b]) => `${a.address}>${b.address}`).filter((k, i, all) => !this.#rules.has(k) && all.indexOf(k) === i);
     if (fresh.length === 0) return;
-    await this.#batch(fresh.map((k) => ruleLine('add', k)));
+    // Recorded first: if the batch fails half-way, heal() still removes what was added.
     for (const k of fresh) this.#rules.add(k);
+    await this.#batch(fresh.map((k) => ruleLine('add', k)));
   }
 
   /** Remove every cut. */
   async heal(): Promise<void> {
     if (this.#rules.size === 0) return;
     const all = [...this.#rules];
-    await this.#batch(all.map((k) => ruleLine('del', k)));
     this.#rules.clear();
+    // -force: go on past a rule that is not there (a half-applied block()).
+    await this.#batch(all.map((k) => ruleLine('del', k)), true);
   }
 
-  async #batch(lines: string[]): Promise<void> {
-    await runIp(['-n', this.hub, '-batch', '-'], `${lines.join('\n')}\n`);
+  async #batch(lines: string[], force = false): Promise<void> {
+    try {
+      await runIp(['-n', this.hub, ...(force ? ['-force'] : []), '-batch', '-'], `${lines.join('\n')}\n`);
+    } catch (err) {
+      // With -force, ip reports the failed lines but has applied the others.
+      if (!force) throw err;
+    }
   }
 
   /** Delete every namespace (their veth pairs go with them). Idempotent. */

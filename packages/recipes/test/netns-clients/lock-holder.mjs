@@ -7,7 +7,9 @@ import { Lock } from '@zookit/recipes';
 
 const [hosts, path, identifier, grace, session] = process.argv.slice(2);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const zk = new ZooKeeperClient({ hosts, randomizeHosts: false, sessionTimeout: Number(session), connectTimeout: 30_000 });
+// Warnings (a lost connection and why) go to the test too.
+const logger = { warn: (log, meta) => process.send({ log, reason: meta?.reason, at: now() }) };
+const zk = new ZooKeeperClient({ hosts, randomizeHosts: false, sessionTimeout: Number(session), connectTimeout: 30_000, logger });
 zk.on('state', (state) => process.send({ state, at: now() }));
 zk.on('error', (err) => process.send({ error: String(err), at: now() }));
 process.on('message', (m) => {
