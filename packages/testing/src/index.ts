@@ -51,15 +51,7 @@ export {
   type ConnectResponse,
 } from './expire-session.js';
 export { trackedProcessCount } from './process-registry.js';
-export {
-  NamespaceNetwork,
-  NetworkNamespacesUnavailableError,
-  NetworkCommandError,
-  checkNamespaceSupport,
-  sweepStaleNamespaces,
-  NETNS_PREFIX,
-  type NetEndpoint,
-} from './netns.js';
+export { NetworkNamespacesUnavailableError, NetworkCommandError, sweepStaleNamespaces, type NetEndpoint } from './netns.js';
 export { type NamespaceEnsemble, type NamespaceMember, type SpawnClientOptions } from './namespace-ensemble.js';
 export { SpawnedClient, SpawnedClientError, type SpawnedClientExit } from './spawned-client.js';
 export {

@@ -104,6 +104,9 @@ describe("startEnsemble({ network: 'namespaces' })", () => {
     await ens.heal();
     expect(await probe(c, `${m2.address}:2181`)).toBe(true);
     await expect(ens.oneWay(m1, m1)).rejects.toThrow(RangeError);
+    await expect(ens.partition([[m1, m2]])).rejects.toThrow(RangeError);
+    await expect(ens.partition([[m1], [m1, m2]])).rejects.toThrow(/two groups/);
+    await expect(ens.isolate({ name: 'm9', address: '10.9.9.9' })).rejects.toThrow(RangeError);
     await expect(ens.partition([[m1], [{ name: 'x', address: '10.1.2.3' }]])).rejects.toThrow(RangeError);
     await c.stop();
   }, 60_000);
