@@ -75,3 +75,43 @@ export function record(cache: TreeCache): CacheEvent[] {
 export function next(cache: TreeCache, event: 'resynced' | 'initialized' | 'stale'): Promise<void> {
   return new Promise((resolve) => cache.once(event, () => resolve()));
 }
+
+/** A small seeded PRNG (mulberry32), so a failing churn can be replayed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TOLERATED = ['NONODE', 'NODEEXISTS', 'NOTEMPTY'];
+
+/**
+ * `count` random writes under `root` over a small fixed set of paths (3 parents × 6 leaves):
+ * creates, sets, deletes, deletes of a parent's subtree, and deletes immediately followed by
+ * a re-create of the same path with the same data (only `czxid` tells them apart).
+ */
+export async function churn(writer: ZooKeeperClient, root: string, count: number, rnd: () => number): Promise<void> {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  for (let i = 0; i < count; i++) {
+    const parent = `${root}/${pick(['a', 'b', 'c'])}`;
+    const leaf = `${parent}/n${Math.floor(rnd() * 6)}`;
+    const r = rnd();
+    try {
+      if (r < 0.35) await writer.create(leaf, `v${Math.floor(rnd() * 3)}`, { makePath: true });
+      else if (r < 0.6) await writer.set(leaf, `v${Math.floor(rnd() * 3)}`);
+      else if (r < 0.78) await writer.delete(leaf);
+      else if (r < 0.95) {
+        const { data } = await writer.get(leaf);
+        await writer.delete(leaf);
+        await writer.create(leaf, data);
+      } else await writer.delete(parent, { recursive: true });
+    } catch (err) {
+      if (!(err instanceof Error && 'codeName' in err && TOLERATED.includes(String(err.codeName)))) throw err;
+    }
+  }
+}
