@@ -23,3 +23,4 @@ export type { CachedNode, CacheChange, CacheEvent, CacheEvents, TreeCacheOptions
 export { ListenerError } from './listeners.js';
 export { SharedValue, type SharedValueEvents } from './shared-value.js';
 export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from './shared-count.js';
+export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
