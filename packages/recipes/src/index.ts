@@ -24,3 +24,5 @@ export { ListenerError } from './listeners.js';
 export { SharedValue, type SharedValueEvents } from './shared-value.js';
 export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from './shared-count.js';
 export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
+export { GroupMember, type GroupMemberEvents } from './group-member.js';
+export { Party, ShallowParty } from './party.js';
