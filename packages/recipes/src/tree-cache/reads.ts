@@ -1,4 +1,5 @@
 // Batched node and children reads for the cache engine: multiRead where the server has it.
+// Data is copied out of the reply frame, so a cached node never pins a whole batch reply.
 import { NoNodeError, type MultiReadResult, type ZooKeeperClient } from '@zookit/client';
 import { report } from '../listeners.js';
 import type { CachedNode } from './types.js';
@@ -26,7 +27,7 @@ export class NodeReads {
     }
     return this.#batch(paths, 'get', (r) => {
       const g = r as { data: Buffer; stat: CachedNode['stat'] };
-      return { data: this.#dataless ? null : g.data, stat: g.stat };
+      return { data: this.#dataless ? null : Buffer.from(g.data), stat: g.stat };
     });
   }
 
@@ -40,7 +41,7 @@ export class NodeReads {
 
   #one(path: string): Promise<Result<CachedNode>> {
     if (this.#dataless) return this.#settle(this.#zk.exists(path).then((stat) => (stat ? { data: null, stat } : null)));
-    return this.#settle(this.#zk.get(path).then(({ data, stat }) => ({ data, stat })));
+    return this.#settle(this.#zk.get(path).then(({ data, stat }) => ({ data: Buffer.from(data), stat })));
   }
 
   async #settle<T>(p: Promise<T | null>): Promise<Result<T>> {
