@@ -341,7 +341,11 @@ function depthOf(path: string): number {
   return n;
 }
 
-/** The true difference between two views: deletions deepest first, then creations and changes parents first. */
+function byPath(a: CacheChange, b: CacheChange): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The true difference between two views: deletions deepest first, then creations and changes parents first (by path within a level). */
 export function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, Entry>): CacheChange[] {
   const gone: CacheChange[] = [];
   const added: CacheChange[] = [];
@@ -354,7 +358,7 @@ export function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, E
     if (!e || e.stat.czxid !== n.stat.czxid) added.push({ type: 'created', path, data: n.data, stat: n.stat });
     else if (e.stat.mzxid !== n.stat.mzxid) added.push({ type: 'changed', path, data: n.data, stat: n.stat, previous: { data: e.data, stat: e.stat } });
   }
-  gone.sort((a, b) => depthOf(b.path) - depthOf(a.path));
-  added.sort((a, b) => depthOf(a.path) - depthOf(b.path));
+  gone.sort((a, b) => depthOf(b.path) - depthOf(a.path) || byPath(a, b));
+  added.sort((a, b) => depthOf(a.path) - depthOf(b.path) || byPath(a, b));
   return [...gone, ...added];
 }
