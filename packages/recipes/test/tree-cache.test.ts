@@ -68,14 +68,54 @@ describe('TreeCache', () => {
     await writer!.create('/t/same', 'v'); // same data, same version 0: only czxid tells
     const resynced = next(cache, 'resynced');
     const mark = events.length;
+    let staleAtReconnect: boolean | undefined;
+    zk!.once('state', () => (staleAtReconnect = cache.stale));
     zk!.proxy!.heal();
     await resynced;
+    expect(staleAtReconnect).toBe(true); // reconnected, rebuild running: still stale
     expect(cache.stale).toBe(false);
     const after = events.slice(mark);
     expect(after.map((e) => `${e.type} ${'path' in e ? e.path : ''}`.trim())).toEqual(['deleted /t/same', 'created /t/same', 'resynced']);
     expect(cache.get('/t/same')!.stat.version).toBe(before.version);
     expect(cache.get('/t/same')!.stat.czxid).not.toBe(before.czxid);
     expect(view(cache)).toEqual(await listing(writer!, '/t'));
+  });
+
+  it('applies writes that land during a slow rebuild to the rebuilt view, never losing one', async () => {
+    const [zk, writer] = await h.clients(2, { proxy: true });
+    await writer!.create('/slow', 'r');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer!.create(`/slow/n${i}`, '0')));
+    // One node per read, one read at a time, 25 ms each way: the rebuild takes about a second.
+    // The filter tells when the rebuild has listed the children (it is asked about each).
+    let rebuilding = false;
+    let listed!: () => void;
+    const listedChildren = new Promise<void>((resolve) => (listed = resolve));
+    const filter = (p: string) => {
+      if (rebuilding && p === '/slow/n19') listed();
+      return true;
+    };
+    const cache = new TreeCache(zk!, '/slow', { batchSize: 1, concurrency: 1, filter });
+    const events = record(cache);
+    await cache.start();
+    let done = false;
+    const resynced = next(cache, 'resynced').then(() => (done = true));
+    rebuilding = true;
+    zk!.proxy!.delay(25);
+    zk!.proxy!.cut();
+    await listedChildren;
+    // Every node is written in rounds, each round paced by a round trip through the cache's
+    // slow connection, while the rebuild reads the nodes one by one.
+    for (let round = 1; round <= 5; round++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => writer!.set(`/slow/n${i}`, String(round))));
+      await zk!.exists('/slow');
+    }
+    expect(done).toBe(false);
+    await resynced;
+    // Nothing was written after the rebuild: its view must already be the server's.
+    expect(view(cache)).toEqual(await listing(writer!, '/slow'));
+    expect(cache.get('/slow/n19')?.data?.toString()).toBe('5');
+    expect(replay(events)).toEqual(view(cache));
+    await cache.close();
   });
 
   it('keeps its last view, marked stale, across a session loss and emits only the difference on the new session', async () => {
