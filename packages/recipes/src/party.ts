@@ -32,7 +32,8 @@ abstract class BaseParty {
   /**
    * Joins: creates this member's ephemeral node (the party node too) and resolves once it
    * exists. @throws LockTimeoutError when not created within `timeout` ms (it keeps trying
-   * until `leave()`); CancelledError when `leave()` came first
+   * until `leave()`); CancelledError when `leave()` came first; the server's error when the
+   * create failed for another reason than the connection (NoAuth…)
    */
   async join(options: { timeout?: number } = {}): Promise<void> {
     if (this.#node) throw new RecipeStateError(`already joined ${this.path}`);
@@ -41,6 +42,11 @@ abstract class BaseParty {
     node.start();
     if (await node.waitForInitialCreate(options)) return;
     if (this.#node !== node) throw new CancelledError(`left ${this.path} before the join completed`);
+    if (node.lastError !== undefined) {
+      this.#node = null;
+      await node.close();
+      throw node.lastError;
+    }
     throw new LockTimeoutError(this.path, options.timeout ?? 0);
   }
 

@@ -62,6 +62,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
   #again = false;
   readonly #ourSessions = new Set<bigint>();
   #initial: Array<() => void> = [];
+  #failure: unknown;
 
   constructor(zk: ZooKeeperClient, path: string, data: Buffer | Uint8Array | string, options: PersistentNodeOptions = {}) {
     super(zk, 'PersistentNode');
@@ -87,6 +88,15 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
     return this.#present;
   }
 
+  /**
+   * The last error that stopped a creation attempt for a reason other than the connection
+   * (NoAuth, an ephemeral parent…; also reported on the client's `'error'` event). Attempts
+   * resume after the next reconnect or deletion event.
+   */
+  get lastError(): unknown {
+    return this.#failure;
+  }
+
   /** The data the node is (re)created with. */
   get data(): Buffer {
     return this.#data;
@@ -101,7 +111,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
     this.#reconcile();
   }
 
-  /** Resolves true once the node was first created, false if `timeout` ms pass first (or it is closed). */
+  /** Resolves true once the node was first created; false if `timeout` ms pass first, it is closed, or an attempt failed (see `lastError`). */
   waitForInitialCreate(options: { timeout?: number } = {}): Promise<boolean> {
     if (this.#actualPath !== null && this.#present) return Promise.resolve(true);
     if (this.#closed) return Promise.resolve(false);
@@ -190,6 +200,8 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
         if (this.#closed || err instanceof ClientClosedError) return;
         if (goRound(err)) continue;
         report(this.#zk, err);
+        this.#failure = err;
+        for (const f of this.#initial.splice(0)) f();
         return;
       }
     }
@@ -263,6 +275,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
     }
     if (this.#closed || this.#present) return;
     this.#present = true;
+    this.#failure = undefined;
     this.emit('created', path);
     for (const f of this.#initial.splice(0)) f();
   }

@@ -1,6 +1,6 @@
-import { ConnectionState, InvalidArgumentError } from '@zookit/client';
+import { ConnectionState, InvalidArgumentError, NoAuthError, READ_ACL_UNSAFE } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-import { PersistentNode } from '../src/index.js';
+import { Party, PersistentNode } from '../src/index.js';
 import { expire, harness } from './helpers.js';
 
 const h = harness();
@@ -95,6 +95,20 @@ describe('PersistentNode', () => {
     expect(await node.waitForInitialCreate({ timeout: 10_000 })).toBe(true);
     expect((await other!.get('/pn/taken')).data.toString()).toBe('ours');
     await node.close();
+  });
+
+  it('a create the server refuses (NoAuth) is reported: waitForInitialCreate false, Party.join rejects with it', async () => {
+    const [zk, other] = await h.clients(2);
+    await other!.create('/readonly', null, { acl: READ_ACL_UNSAFE });
+    const errors: Error[] = [];
+    zk!.on('error', (e) => errors.push(e));
+    const node = new PersistentNode(zk!, '/readonly/me', 'x');
+    node.start();
+    expect(await node.waitForInitialCreate({ timeout: 10_000 })).toBe(false);
+    expect(node.lastError).toBeInstanceOf(NoAuthError);
+    expect(errors.some((e) => e instanceof NoAuthError)).toBe(true);
+    await node.close();
+    await expect(new Party(zk!, '/readonly', 'p').join()).rejects.toBeInstanceOf(NoAuthError);
   });
 
   it('rejects bad input before anything is sent', async () => {

@@ -1,7 +1,7 @@
-import { ConnectionState, InvalidArgumentError, sessionCredentials } from '@zookit/client';
+import { ClientClosedError, ConnectionState, InvalidArgumentError, NoAuthError, makeDigestAcl, sessionCredentials } from '@zookit/client';
 import { expireSessionById } from '@zookit/testing';
 import { describe, expect, inject, it } from 'vitest';
-import { ChildrenCache, ListenerError, NodeCache, TreeCache, type CacheChange, type CacheEvent } from '../src/index.js';
+import { ChildrenCache, ListenerError, NodeCache, RecipeStateError, TreeCache, type CacheChange, type CacheEvent } from '../src/index.js';
 import { listing, next, record, replay, view } from './cache-helpers.js';
 import { harness } from './helpers.js';
 
@@ -172,6 +172,19 @@ describe('TreeCache', () => {
     await cache.close();
   });
 
+  it('leaves out a node it may not read and reports the NoAuth on the client', async () => {
+    const [zk, writer] = await h.clients(2);
+    await writer!.create('/acl/open', 'o', { makePath: true });
+    await writer!.create('/acl/secret', 's', { acl: [makeDigestAcl('someone', 'pw')] });
+    const errors: Error[] = [];
+    zk!.on('error', (e) => errors.push(e));
+    const cache = new TreeCache(zk!, '/acl');
+    await cache.start();
+    expect(cache.children('/acl')).toEqual(['open']);
+    expect(errors.some((e) => e instanceof NoAuthError)).toBe(true);
+    await cache.close();
+  });
+
   it('isolates listeners: one that throws or rejects is reported and the others still run', async () => {
     const [zk, writer] = await h.clients(2);
     const cache = new TreeCache(zk!, '/iso');
@@ -211,6 +224,27 @@ describe('TreeCache', () => {
     }).rejects.toBe(reason);
     expect(got.map((e) => e.type)).toEqual(['created', 'initialized', 'created']);
     await cache.close();
+  });
+});
+
+describe('TreeCache lifecycle', () => {
+  it('start() rejects when the cache is closed first, or when the client closes first', async () => {
+    const [zk, other] = await h.clients(2, { proxy: true });
+    zk!.proxy!.refuse();
+    zk!.proxy!.cut();
+    await zk!.waitForState(ConnectionState.SUSPENDED, { timeout: 10_000 });
+    const early = new TreeCache(zk!, '/life');
+    const starting = early.start();
+    await early.close();
+    await expect(starting).rejects.toBeInstanceOf(RecipeStateError);
+    const orphan = new TreeCache(zk!, '/life');
+    const waiting = orphan.start();
+    await zk!.close();
+    await expect(waiting).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(new TreeCache(zk!, '/life').start()).rejects.toBeInstanceOf(ClientClosedError);
+    expect(orphan.stale).toBe(true);
+    await orphan.close();
+    expect(await other!.exists('/life')).toBeNull();
   });
 });
 

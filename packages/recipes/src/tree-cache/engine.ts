@@ -32,6 +32,8 @@ export interface EngineHooks {
   change(change: CacheChange): void;
   ready(first: boolean): void;
   stale(): void;
+  /** The first load failed for a reason other than the connection (NoAuth, a server without persistent watches). */
+  failed(error: unknown): void;
 }
 
 const RETRY_MS = 200;
@@ -203,6 +205,7 @@ export class CacheEngine {
         if (!transient(err)) {
           // Not a connection problem: say so, stay stale until the next reconnect.
           report(this.#zk, err);
+          if (!this.#initialized) this.#hooks.failed(err);
           return;
         }
         await new Promise((r) => setTimeout(r, Math.min(RETRY_MS * 2 ** attempt, 2_000)));
