@@ -202,11 +202,21 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
   }
 
   /**
-   * Connects; resolves once CONNECTED (or READ_ONLY).
-   * @throws ConnectTimeoutError when no session is established within `connectTimeout` (the client is then closed).
+   * Connects; resolves once CONNECTED (or READ_ONLY). Requests made before `start()`
+   * reject with `ClientNotStartedError`.
+   * @param options.timeout how long to wait for a session, in ms (default: the `connectTimeout` option, 15 s).
+   * @throws ConnectTimeoutError when no session is established in time (the client is then closed); its
+   *   message says when every host refused the connection or could not be resolved, `failures` has each host's error.
    */
-  start(): Promise<void> {
-    return this.#session.start();
+  start(options: { timeout?: number } = {}): Promise<void> {
+    let timeout: number | undefined;
+    try {
+      checkOptions(options, ['timeout']);
+      timeout = checkDuration(options.timeout, 'timeout', 1);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#session.start(timeout);
   }
 
   /** Closes the session (its ephemeral nodes go) and the connection; state LOST. Idempotent. */
