@@ -2,9 +2,9 @@
 // are built by hand (hex literals, or Buffer arithmetic in ./bytes.ts), never
 // with the Writer under test.
 import { describe, expect, it } from 'vitest';
-import { OPEN_ACL_UNSAFE, makeAcl, Perms } from '../../src/acl.js';
-import { OpCode, CreateFlag, Xid } from '../../src/jute/opcodes.js';
-import { JuteDecodeError, Reader } from '../../src/jute/reader.js';
+import { JuteDecodeError } from '../src/errors.js';
+import { OpCode, CreateFlag, Xid } from '../src/opcodes.js';
+import { Reader } from '../src/reader.js';
 import {
   STAT_SIZE,
   readAcls,
@@ -28,10 +28,13 @@ import {
   writeSetData,
   writeSetWatches,
   writeStat,
-} from '../../src/jute/records.js';
-import { Writer } from '../../src/jute/writer.js';
-import type { Acl, Stat } from '../../src/types.js';
+} from '../src/records.js';
+import type { Acl, Stat } from '../src/types.js';
+import { Writer } from '../src/writer.js';
 import { bool, buf, cat, encode, framed, hex, i32, i64, ustr, vstr } from './bytes.js';
+
+/** world:anyone, all permissions. */
+const OPEN_ACL_UNSAFE: Acl[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
 const STAT_HEX = `
   0000000100000002 0000000100000005
@@ -204,7 +207,7 @@ describe('WatcherEvent', () => {
 });
 
 describe('ACL vectors', () => {
-  it('OPEN_ACL_UNSAFE is world:anyone with perms 31', () => {
+  it('world:anyone with perms 31 (the open ACL)', () => {
     const expected = hex('00000001 0000001f 00000005 776f726c64 00000006 616e796f6e65');
     expect(encode((w) => writeAcls(w, OPEN_ACL_UNSAFE))).toEqual(expected);
     expect(decodeAll(expected, readAcls)).toEqual([{ perms: 31, id: { scheme: 'world', id: 'anyone' } }]);
@@ -212,8 +215,8 @@ describe('ACL vectors', () => {
 
   it('several entries, an empty id and an empty vector', () => {
     const acls: Acl[] = [
-      makeAcl('digest', 'bob:DbR+ufHUOVZ6O/7XaCb3jGYYwAo=', ['READ', 'WRITE']),
-      makeAcl('ip', '10.0.0.0/8', Perms.ADMIN),
+      { perms: 3, id: { scheme: 'digest', id: 'bob:DbR+ufHUOVZ6O/7XaCb3jGYYwAo=' } },
+      { perms: 16, id: { scheme: 'ip', id: '10.0.0.0/8' } },
       { perms: 0, id: { scheme: 'auth', id: '' } },
     ];
     const expected = aclBytes(acls);
