@@ -77,6 +77,20 @@ export function readConnectResponse(r: Reader): ConnectResponse {
   return { protocolVersion, timeOut, sessionId, passwd, readOnly };
 }
 
+export interface RequestHeader {
+  xid: number;
+  type: number;
+}
+
+/** The header every request after the ConnectRequest starts with. */
+export function writeRequestHeader(w: Writer, xid: number, type: number): void {
+  w.int(xid).int(type);
+}
+
+export function readRequestHeader(r: Reader): RequestHeader {
+  return { xid: r.int(), type: r.int() };
+}
+
 export interface ReplyHeader {
   xid: number;
   zxid: bigint;

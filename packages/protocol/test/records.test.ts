@@ -13,6 +13,10 @@ import {
   readGetData,
   readMultiHeader,
   readReplyHeader,
+  readRequestHeader,
+  readMultiResponse,
+  writeMulti,
+  writeRequestHeader,
   readStat,
   readWatcherEvent,
   writeAcls,
@@ -164,6 +168,14 @@ describe('ConnectResponse', () => {
   it('rejects a truncated response', () => {
     const bytes = cat(base, passwd);
     for (let n = 0; n < bytes.length; n++) expect(() => readConnectResponse(new Reader(bytes.subarray(0, n)))).toThrow(JuteDecodeError);
+  });
+});
+
+describe('RequestHeader', () => {
+  it('xid, type', () => {
+    expect(encode((w) => writeRequestHeader(w, 7, OpCode.closeSession))).toEqual(hex('00000007 fffffff5'));
+    expect(decodeAll(hex('00000001 00000004'), readRequestHeader)).toEqual({ xid: 1, type: OpCode.getData });
+    expect(() => readRequestHeader(new Reader(hex('00000001 0000')))).toThrow(JuteDecodeError);
   });
 });
 
@@ -435,5 +447,51 @@ describe('MultiHeader', () => {
     expect(encode((w) => writeMultiHeader(w, -1, true, -1))).toEqual(hex('ffffffff 01 ffffffff'));
     expect(decodeAll(hex('0000000d 00 00000000'), readMultiHeader)).toEqual({ type: 13, done: false, err: 0 });
     expect(decodeAll(hex('ffffffff 01 ffffffff'), readMultiHeader)).toEqual({ type: -1, done: true, err: -1 });
+  });
+});
+
+describe('MultiRequest / MultiResponse', () => {
+  const header = (type: number, done: boolean, err: number) => cat(i32(type), bool(done), i32(err));
+  const TERMINATOR = hex('ffffffff 01 ffffffff');
+
+  it('a request is each op behind MultiHeader{type, false, -1}, then {-1, true, -1}', () => {
+    const ops = [
+      { type: OpCode.check, write: (w: Writer) => writePathVersion(w, '/a', 3) },
+      { type: OpCode.delete, write: (w: Writer) => writePathVersion(w, '/b', -1) },
+    ];
+    expect(encode((w) => writeMulti(w, ops))).toEqual(
+      cat(header(13, false, -1), ustr('/a'), i32(3), header(2, false, -1), ustr('/b'), i32(-1), TERMINATOR),
+    );
+    expect(encode((w) => writeMulti(w, []))).toEqual(TERMINATOR);
+  });
+
+  it('a response decodes each result as the server sent it', () => {
+    const body = cat(
+      header(1, false, 0), ustr('/a'),
+      header(15, false, 0), ustr('/b'), statBytes(STAT),
+      header(2, false, 0),
+      header(5, false, 0), statBytes(STAT),
+      header(4, false, 0), buf(Buffer.from('hi')), statBytes(STAT),
+      header(8, false, 0), vstr(['c']),
+      header(-1, false, -101), i32(-101),
+      TERMINATOR,
+    );
+    expect(decodeAll(body, (r) => readMultiResponse(r, 7))).toEqual([
+      { type: 1, path: '/a' },
+      { type: 15, path: '/b', stat: STAT },
+      { type: 2 },
+      { type: 5, stat: STAT },
+      { type: 4, data: Buffer.from('hi'), stat: STAT },
+      { type: 8, children: ['c'] },
+      { type: -1, err: -101 },
+    ]);
+  });
+
+  it('more results than operations, an unknown result type, or truncation is a JuteDecodeError', () => {
+    const two = cat(header(2, false, 0), header(2, false, 0), TERMINATOR);
+    expect(decodeAll(two, (r) => readMultiResponse(r, 2))).toHaveLength(2);
+    expect(() => readMultiResponse(new Reader(two), 1)).toThrow(JuteDecodeError);
+    expect(() => readMultiResponse(new Reader(cat(header(101, false, 0), TERMINATOR)), 1)).toThrow(JuteDecodeError);
+    for (let n = 0; n < two.length; n++) expect(() => readMultiResponse(new Reader(two.subarray(0, n)), 2)).toThrow(JuteDecodeError);
   });
 });
