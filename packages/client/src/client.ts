@@ -12,9 +12,9 @@ import {
   OperationTimeoutError,
   errorFromCode,
 } from './errors.js';
-import { CreateFlag, OpCode } from './jute/opcodes.js';
-import type { Reader } from './jute/reader.js';
 import {
+  CreateFlag,
+  OpCode,
   readAcls,
   readClientInfos,
   readGetData,
@@ -26,9 +26,11 @@ import {
   writeReconfig,
   writeSetAcl,
   writeSetData,
+  writeMulti,
   type GetDataResult,
-} from './jute/records.js';
-import type { Writer } from './jute/writer.js';
+  type Reader,
+  type Writer,
+} from '@zookit/protocol';
 import { DEFAULTS, checkDuration, checkOptions, checkVersion, toData, type ClientOptions } from './options.js';
 import { joinPath, parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
 import { retry, type RetryPolicy } from './retry.js';
@@ -36,7 +38,7 @@ import { parseConnectString } from './session/host-provider.js';
 import { checkSaslOptions } from './session/sasl.js';
 import { Session, type Decoder } from './session/session.js';
 import { Transaction } from './transaction-builder.js';
-import { readMulti, writeMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
+import { readMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
 import { ConnectionState, type Acl, type ClientInfo, type Stat, type Watcher, type WatchedEvent } from './types.js';
 import { WatchStream } from './watches/watch-stream.js';
 import { Dispatcher } from './watches/dispatcher.js';

@@ -4,13 +4,10 @@
  * {@link ZooKeeperError} carrying the numeric code, the operation and the path.
  */
 
-/** Base class of every error zookit throws. */
-export class ZooKitError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { ProtocolError, ZooKitError } from '@zookit/protocol';
+
+// The root of the tree and the wire layer's errors live with the codec.
+export { ProtocolError, ZooKitError };
 
 /** Facts attached to an error raised by a ZooKeeper operation. */
 export interface ErrorContext {
@@ -202,9 +199,6 @@ export class RequestTooLargeError extends InvalidArgumentError {
     this.limit = limit;
   }
 }
-
-/** Bad bytes came from the network; the connection was dropped. */
-export class ProtocolError extends ZooKitError {}
 
 /** A reply frame was larger than the client's inbound limit (`maxFrameSize`); the connection was recycled. */
 export class FrameTooLargeError extends ProtocolError {

@@ -6,7 +6,7 @@ export type { SaslOptions } from './session/sasl.js';
 export type { TlsOptions } from './transport/socket-transport.js';
 export { Transaction } from './transaction-builder.js';
 export type { TransactionResult, MultiReadResult } from './transaction.js';
-export type { GetDataResult } from './jute/records.js';
+export type { GetDataResult } from '@zookit/protocol';
 export { ConnectionState, EventType } from './types.js';
 export type { Stat, Acl, Id, WatchedEvent, Watcher, ClientInfo } from './types.js';
 export {
@@ -15,5 +15,5 @@ export {
 export { retry, type RetryPolicy } from './retry.js';
 export { validatePath, joinPath, parentOf, basename } from './paths.js';
 export { WatchOverflowError } from './watches/watch-stream.js';
-export { JuteDecodeError } from './jute/reader.js';
+export { JuteDecodeError } from '@zookit/protocol';
 export * from './errors.js';

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from './errors.js';
-import { OpCode } from './jute/opcodes.js';
-import { writePathVersion, writeSetData } from './jute/records.js';
+import { OpCode, writePathVersion, writeSetData } from '@zookit/protocol';
 import { checkOptions, checkVersion, toData } from './options.js';
 import { prependChroot, validatePath } from './paths.js';
 import type { CreateOptions } from './client.js';

@@ -16,16 +16,18 @@ import {
   ZooKitError,
   errorFromCode,
 } from '../errors.js';
-import { OpCode, WireEventType, Xid } from '../jute/opcodes.js';
-import { Reader } from '../jute/reader.js';
 import {
+  OpCode,
+  Reader,
+  WireEventType,
+  Writer,
+  Xid,
   readConnectResponse,
   readReplyHeader,
   readWatcherEvent,
   writeAuthPacket,
   writeConnectRequest,
-} from '../jute/records.js';
-import { Writer } from '../jute/writer.js';
+} from '@zookit/protocol';
 import { stripChroot } from '../paths.js';
 import { SocketTransport, type TlsOptions } from '../transport/socket-transport.js';
 import { ConnectionState, EventType, type Watcher, type WatchedEvent } from '../types.js';

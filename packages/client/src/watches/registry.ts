@@ -1,4 +1,4 @@
-import { WireEventType } from '../jute/opcodes.js';
+import { WireEventType } from '@zookit/protocol';
 import type { Watcher } from '../types.js';
 
 /** The kinds of watch the server keeps. */
