@@ -27,7 +27,7 @@ export {
   type SaslServerInfo,
 } from './server.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
-export { startEnsemble, QUORUM_MAIN, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
+export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
 export {
   FaultProxy,
   type FaultProxyOptions,

@@ -252,7 +252,7 @@ export class LocalServer implements ZooKeeperServer {
 }
 
 /** A server this process does not control (from `ZOOKEEPER_CONNECT`). */
-export class ExternalServer implements ZooKeeperServer {
+class ExternalServer implements ZooKeeperServer {
   readonly host: string;
   readonly port: number;
   readonly dataDir = undefined;
@@ -294,7 +294,7 @@ export class ExternalServer implements ZooKeeperServer {
 }
 
 /** Standalone server main class. */
-export const STANDALONE_MAIN = 'org.apache.zookeeper.server.ZooKeeperServerMain';
+const STANDALONE_MAIN = 'org.apache.zookeeper.server.ZooKeeperServerMain';
 
 /** Resolve once a TCP connect to host:port succeeds, bounded by `deadline`. */
 async function waitListening(host: string, port: number, deadline: number, label: string): Promise<void> {
