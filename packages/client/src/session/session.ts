@@ -2,6 +2,7 @@ import net from 'node:net';
 import {
   AuthFailedError,
   ClientClosedError,
+  ClientNotStartedError,
   ConnectionLossError,
   ConnectTimeoutError,
   ErrorCode,
@@ -62,6 +63,8 @@ export interface SessionOptions {
   onError(error: Error): void;
   /** The session is about to close for good (stop(), or a terminal failure): called once, before the closeSession leaves. */
   onClosing(): void;
+  /** Delivers a watch event to a user's watcher (isolated by the caller). */
+  onWatch(fn: Watcher, event: WatchedEvent): void;
 }
 
 /**
@@ -95,7 +98,7 @@ const NO_PASSWORD = Buffer.alloc(16);
 const SET_WATCHES_BATCH_BYTES = 128 * 1024;
 const INITIAL_RECONNECT_DELAY = 50;
 
-type Phase = 'idle' | 'connecting' | 'handshake' | 'sasl' | 'zombie' | 'connected' | 'closing' | 'closed';
+type Phase = 'new' | 'idle' | 'connecting' | 'handshake' | 'sasl' | 'zombie' | 'connected' | 'closing' | 'closed';
 
 /**
  * The session state machine: host list, handshake, pings and read timeout,
@@ -108,7 +111,9 @@ export class Session {
   readonly #o: SessionOptions;
   readonly #hosts: HostProvider;
 
-  #phase: Phase = 'idle';
+  #phase: Phase = 'new';
+  /** The last connect failure per host (host:port), for the error of a start() that times out. */
+  readonly #hostFailures = new Map<string, Error>();
   #state: ConnectionState = ConnectionState.LOST;
   #transport: SocketTransport | null = null;
   #current: HostPort | null = null;
@@ -199,19 +204,19 @@ export class Session {
   // --- lifecycle ------------------------------------------------------------
 
   /** Starts connecting; resolves once CONNECTED (or READ_ONLY). */
-  start(): Promise<void> {
+  start(timeout = this.#o.connectTimeout): Promise<void> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
     if (this.#phase === 'connected') return Promise.resolve();
     const p = new Promise<void>((resolve, reject) => this.#startWaiters.push({ resolve, reject }));
-    if (this.#phase === 'idle') {
+    if (this.#phase === 'new') {
       this.#timer = setInterval(() => this.#tick(), this.#tickInterval());
       this.#timer.unref();
       this.#connect();
     }
-    const timeout = this.#o.connectTimeout;
     const t = setTimeout(() => {
       if (this.#phase === 'connected') return;
-      const err = new ConnectTimeoutError(timeout, this.#hosts.list(), this.#lastError);
+      const failures = [...this.#hostFailures].map(([host, error]) => ({ host, error }));
+      const err = new ConnectTimeoutError(timeout, this.#hosts.list(), this.#lastError, failures);
       void this.close(err);
     }, timeout);
     t.unref();
@@ -296,6 +301,7 @@ export class Session {
    */
   submit<T>(type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<T>, acceptErr = 0): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
+    if (this.#phase === 'new') return Promise.reject(new ClientNotStartedError(op));
     return this.#enqueue(type, op, path, write, decode, acceptErr) as Promise<T>;
   }
 
@@ -526,6 +532,7 @@ export class Session {
     this.#certFailures = 0;
     this.#failures = 0;
     this.#lastError = undefined;
+    this.#hostFailures.clear();
     const resumed = this.#resumed;
     // Order matters: auth first, then watches, then what waited for us.
     this.#authInFlight = [];
@@ -639,13 +646,7 @@ export class Session {
   }
 
   #deliver(fn: Watcher, event: WatchedEvent): void {
-    queueMicrotask(() => {
-      try {
-        fn(event);
-      } catch (err) {
-        this.#reportCallbackError(err);
-      }
-    });
+    queueMicrotask(() => this.#o.onWatch(fn, event));
   }
 
   #reportCallbackError(err: unknown): void {
@@ -666,6 +667,7 @@ export class Session {
       const where = `${this.#current?.host}:${this.#current?.port}`;
       this.#lastError = new ConnectionLossError({ op: 'connect' }, `${where} closed the connection during the handshake (a TLS port reached without TLS, or a server refusing this client)`);
     }
+    if (!wasConnected && this.#lastError && this.#current) this.#hostFailures.set(`${this.#current.host}:${this.#current.port}`, this.#lastError);
     this.#log(wasConnected ? 'warn' : 'debug', wasConnected ? 'connection lost' : 'connection attempt failed', {
       host: this.#current?.host,
       port: this.#current?.port,
