@@ -408,8 +408,8 @@ async function startLocalStandalone(install: LocalInstallation, options: StartSe
  * Start a standalone ZooKeeper server on a free loopback port with its own temporary data
  * directory, and wait until it serves (`srvr` reports `Mode: standalone`).
  *
- * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a non-controllable
- * {@link ExternalServer}); a local installation (`ZOOKEEPER_HOME`, else Debian's
+ * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a server whose
+ * controls throw {@link ServerControlUnavailableError}); a local installation (`ZOOKEEPER_HOME`, else Debian's
  * `/usr/share/java`); the `zookeeper:3.8` image via testcontainers if a Docker engine
  * answers.
  *
