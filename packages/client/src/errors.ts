@@ -271,6 +271,9 @@ export class CallbackError extends ZooKitError {
   }
 }
 
+/** More watch events arrived than the consumer read; the stream ended rather than grow without bound. */
+export class WatchOverflowError extends ZooKitError {}
+
 /** A request was made before `start()`: nothing was sent. Call `await zk.start()` first. */
 export class ClientNotStartedError extends ZooKitError {
   constructor(op: string) {

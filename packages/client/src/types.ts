@@ -33,3 +33,12 @@ export interface WatchedEvent {
 
 /** A watch callback. */
 export type Watcher = (event: WatchedEvent) => void;
+
+/** Options of reads that can leave a one-shot watch. */
+export interface WatchOptions {
+  /** Called once with the next event for the node. */
+  watch?: Watcher;
+}
+
+/** Which watches `removeWatches` removes. */
+export type WatcherType = 'data' | 'children' | 'persistent' | 'any';
