@@ -20,7 +20,6 @@ export { TreeCache } from './tree-cache/tree-cache.js';
 export { NodeCache } from './tree-cache/node-cache.js';
 export { ChildrenCache } from './tree-cache/children-cache.js';
 export type { CachedNode, CacheChange, CacheEvent, CacheEvents, TreeCacheOptions } from './tree-cache/types.js';
-export { ListenerError } from './listeners.js';
 export { SharedValue, type SharedValueEvents } from './shared-value.js';
 export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from './shared-count.js';
 export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';

@@ -63,6 +63,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
   readonly #ourSessions = new Set<bigint>();
   #initial: Array<() => void> = [];
   #failure: unknown;
+  #unobserve: () => void = () => {};
 
   constructor(zk: ZooKeeperClient, path: string, data: Buffer | Uint8Array | string, options: PersistentNodeOptions = {}) {
     super(zk, 'PersistentNode');
@@ -107,7 +108,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
     if (this.#closed) throw new RecipeStateError('PersistentNode is closed');
     if (this.#started) throw new RecipeStateError('PersistentNode already started');
     this.#started = true;
-    this.#zk.on('state', this.#onState);
+    this.#unobserve = this.#zk.observe({ state: this.#onState });
     this.#reconcile();
   }
 
@@ -137,7 +138,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#zk.off('state', this.#onState);
+    this.#unobserve();
     for (const f of this.#initial.splice(0)) f();
     await this.#running;
     const path = this.#actualPath;

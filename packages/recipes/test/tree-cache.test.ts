@@ -1,7 +1,7 @@
-import { ClientClosedError, ConnectionState, InvalidArgumentError, NoAuthError, makeDigestAcl, sessionCredentials } from '@zookit/client';
+import { CallbackError, ClientClosedError, ConnectionState, InvalidArgumentError, NoAuthError, makeDigestAcl, sessionCredentials } from '@zookit/client';
 import { expireSessionById } from '@zookit/testing';
 import { describe, expect, inject, it } from 'vitest';
-import { ChildrenCache, ListenerError, NodeCache, RecipeStateError, TreeCache, type CacheChange, type CacheEvent } from '../src/index.js';
+import { ChildrenCache, NodeCache, RecipeStateError, TreeCache, type CacheChange, type CacheEvent } from '../src/index.js';
 import { listing, next, record, replay, view } from './cache-helpers.js';
 import { harness } from './helpers.js';
 
@@ -202,7 +202,7 @@ describe('TreeCache', () => {
     await writer!.create('/iso', 'x');
     await expect.poll(() => seen).toEqual(['/iso']);
     await expect.poll(() => errors.length).toBe(2);
-    expect(errors.every((e) => e instanceof ListenerError)).toBe(true);
+    expect(errors.every((e) => e instanceof CallbackError && e.label === "TreeCache 'created' listener")).toBe(true);
     await cache.close();
   });
 

@@ -51,15 +51,14 @@ export abstract class CacheView extends IsolatedEmitter<CacheEvents> implements 
   start(): Promise<void> {
     if (this.#started) return this.#started;
     this.#started = new Promise<void>((resolve, reject) => {
-      const onClosing = () => reject(new ClientClosedError('the client closed before the cache was initialized'));
-      this.#zk.once('closing', onClosing);
+      const unobserve = this.#zk.observe({ closing: () => this.#settleStart?.reject(new ClientClosedError('the client closed before the cache was initialized')) });
       this.#settleStart = {
         resolve: () => {
-          this.#zk.off('closing', onClosing);
+          unobserve();
           resolve();
         },
         reject: (e) => {
-          this.#zk.off('closing', onClosing);
+          unobserve();
           reject(e);
         },
       };

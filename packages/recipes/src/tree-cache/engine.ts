@@ -64,6 +64,7 @@ export class CacheEngine {
   #initialized = false;
   #started = false;
   #closed = false;
+  #unobserve: () => void = () => {};
 
   constructor(zk: ZooKeeperClient, root: string, options: TreeCacheOptions, hooks: EngineHooks) {
     validatePath(root);
@@ -126,7 +127,8 @@ export class CacheEngine {
     if (this.#closed) throw new RecipeStateError('the cache is closed');
     if (this.#started) return;
     this.#started = true;
-    this.#zk.on('state', this.#onState);
+    // An observer runs before any user 'state' listener: the cache is stale before they run.
+    this.#unobserve = this.#zk.observe({ state: this.#onState });
     if (this.#zk.state === ConnectionState.CONNECTED || this.#zk.state === ConnectionState.READ_ONLY) void this.#rebuild();
   }
 
@@ -136,7 +138,7 @@ export class CacheEngine {
     this.#closed = true;
     this.#gen++;
     this.#next = null;
-    this.#zk.off('state', this.#onState);
+    this.#unobserve();
     if (!this.#started || this.#zk.closed) return;
     const local = this.#zk.state !== ConnectionState.CONNECTED;
     await this.#zk.removeWatches(this.root, this.#onWatch, { type: 'persistent', local }).catch(() => {});
