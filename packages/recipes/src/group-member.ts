@@ -7,7 +7,7 @@ import { ChildrenCache } from './tree-cache/children-cache.js';
 /** Listeners of {@link GroupMember}. */
 export interface GroupMemberEvents {
   /** The membership (or a member's data) changed; read `members()`. */
-  changed: () => void;
+  changed: () => unknown;
 }
 
 /**

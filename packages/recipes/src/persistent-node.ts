@@ -19,9 +19,9 @@ export interface PersistentNodeOptions {
 /** Listeners of {@link PersistentNode}. */
 export interface PersistentNodeEvents {
   /** The node was created (or an existing node confirmed as ours) at `path`; `present` is true. */
-  created: (path: string) => void;
+  created: (path: string) => unknown;
   /** The node is gone (deleted, or the session that owned it was lost); it is being re-created. */
-  lost: (path: string) => void;
+  lost: (path: string) => unknown;
 }
 
 const MAX_ROUNDS = 1_000;

@@ -5,7 +5,7 @@ import { SharedValue } from './shared-value.js';
 /** Listeners of {@link SharedCount}. */
 export interface SharedCountEvents {
   /** The count changed (its node's `mzxid` moved). */
-  changed: (count: number, version: number) => void;
+  changed: (count: number, version: number) => unknown;
 }
 
 /** Curator's SharedCount encoding: a 4-byte big-endian signed int. */

@@ -7,7 +7,7 @@ import { NodeCache } from './tree-cache/node-cache.js';
 /** Listeners of {@link SharedValue}. */
 export interface SharedValueEvents {
   /** The value changed (its `mzxid` moved; a re-read of the same value is not a change). */
-  changed: (value: Buffer, version: number) => void;
+  changed: (value: Buffer, version: number) => unknown;
 }
 
 /**

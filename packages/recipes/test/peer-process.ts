@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const PEERS = path.join(import.meta.dirname, 'peers');
-export const CURATOR_JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
+const CURATOR_JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
   (j) => `/usr/share/java/${j}.jar`,
 );
 
@@ -34,7 +34,7 @@ export class LinePeer {
       for (const w of this.#waiters.splice(0)) w();
     });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
-    this.exited.then(() => {
+    void this.exited.then(() => {
       for (const w of this.#waiters.splice(0)) w();
     });
   }

@@ -351,7 +351,7 @@ function byPath(a: CacheChange, b: CacheChange): number {
 }
 
 /** The true difference between two views: deletions deepest first, then creations and changes parents first (by path within a level). */
-export function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, Entry>): CacheChange[] {
+function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, Entry>): CacheChange[] {
   const gone: CacheChange[] = [];
   const added: CacheChange[] = [];
   for (const [path, e] of old) {
