@@ -64,6 +64,7 @@ export abstract class CacheView extends IsolatedEmitter<CacheEvents> implements 
       };
     });
     if (this.#zk.closed) this.#settleStart!.reject(new ClientClosedError());
+    else if (this.engine.closed) this.#settleStart!.reject(new RecipeStateError('the cache is closed'));
     else this.engine.start();
     return this.#started;
   }
