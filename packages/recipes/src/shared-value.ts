@@ -6,7 +6,7 @@ import { NodeCache } from './tree-cache/node-cache.js';
 
 /** Listeners of {@link SharedValue}. */
 export interface SharedValueEvents {
-  /** The value changed (its `mzxid` moved; a re-read of the same value is not a change). */
+  /** The value changed (its `mzxid` moved; a re-read of the same value is not a change); also once with the value `start()` first reads. */
   changed: (value: Buffer, version: number) => unknown;
 }
 
@@ -89,8 +89,9 @@ export class SharedValue extends IsolatedEmitter<SharedValueEvents> implements A
 
   /**
    * Sets `value` if the node still has `version` (from `version`/`versioned()`); resolves
-   * true once this object shows the new value, false when another writer got there first
-   * (this object then shows at least the value that won).
+   * true once this object shows the new value (or has gone stale meanwhile: it re-reads after
+   * the reconnect), false when another writer got there first (this object then shows at
+   * least the value that won).
    */
   async trySet(value: Buffer | Uint8Array, version: number): Promise<boolean> {
     if (!Number.isInteger(version) || version < 0) throw new InvalidArgumentError('version', 'must be a node version (>= 0); use set() to write unconditionally');
