@@ -100,7 +100,7 @@ const WORKLOADS = {
       [`tree cache: initial load of ${q('10,000', '2,000')} nodes (depth 3, 100 B), ms`, 'load_ms', -1, 0],
       ['… retained heap per cached node, bytes', 'heap_b_node', -1, 0],
       ['… after a 2 s outage (10 nodes changed): reconnect → all changes visible, ms', 'rebuild_ms', -1, 0],
-      ['… events emitted for those 10 changes (true difference: 15)', 'events', -1, 0],
+      ['… events emitted for those 10 changes (right answer: 15)', 'events', 0, 0],
     ],
   },
 };
@@ -256,7 +256,7 @@ function summarize(results) {
       const z = row.cells.zookit?.median;
       for (const c of wantedClients) {
         const cell = row.cells[c];
-        if (c !== 'zookit' && cell?.median !== undefined && z !== undefined && cell.median !== 0) cell.ratio = z / cell.median;
+        if (c !== 'zookit' && cell?.median !== undefined && z !== undefined && cell.median !== 0 && row.dir !== 0) cell.ratio = z / cell.median;
       }
       rows.push(row);
     }
@@ -271,7 +271,7 @@ function markdown(rows, meta) {
   lines.push('');
   lines.push(`${meta.date} · ${meta.rounds} round(s) · ZooKeeper ${meta.server} (standalone; 3-server ensemble for failover) · Node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · total ${(meta.wallMs / 60000).toFixed(1)} min`);
   lines.push('');
-  lines.push(`Command: \`${meta.command}\`. Each cell: median (min–max) over the rounds; \`×\` = zookit ÷ peer (↑ higher is better, ↓ lower is better for that row). Every run is its own process; one run per client per round, in an order that rotates every round.`);
+  lines.push(`Command: \`${meta.command}\`. Each cell: median (min–max) over the rounds; \`×\` = zookit ÷ peer (↑ higher is better, ↓ lower is better, = an exact answer is right, for that row). Every run is its own process; one run per client per round, in an order that rotates every round.`);
   lines.push('');
   lines.push(`| workload | ${cols.map((c) => CLIENTS[c].label).join(' | ')} |`);
   lines.push(`|---|${cols.map(() => '---').join('|')}|`);
@@ -286,7 +286,7 @@ function markdown(rows, meta) {
       if (x.failed) s += ` [${x.failed} failed]`;
       return s;
     });
-    lines.push(`| ${r.label} ${r.dir > 0 ? '↑' : '↓'} | ${cells.join(' | ')} |`);
+    lines.push(`| ${r.label} ${r.dir > 0 ? '↑' : r.dir < 0 ? '↓' : '='} | ${cells.join(' | ')} |`);
   }
   lines.push('');
   const notes = [];
