@@ -15,20 +15,19 @@ export { fourLetterWord, parseMode } from './four-letter-word.js';
 export { allocatePorts } from './ports.js';
 export { findLocalInstallation, findJava, DEBIAN_JAR_DIR, type LocalInstallation } from './installation.js';
 export { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
-export {
-  startServer,
-  STANDALONE_MAIN,
-  type ZooKeeperServer,
-  type StartServerOptions,
-  type ServerSource,
-  type TlsClientAuth,
-  type TlsServerOptions,
-  type TlsServerInfo,
-  type SaslServerOptions,
-  type SaslServerInfo,
-} from './server.js';
+export { startServer } from './server.js';
+export type {
+  ZooKeeperServer,
+  StartServerOptions,
+  ServerSource,
+  TlsClientAuth,
+  TlsServerOptions,
+  TlsServerInfo,
+  SaslServerOptions,
+  SaslServerInfo,
+} from './server-types.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
-export { startEnsemble, QUORUM_MAIN, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
+export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
 export {
   FaultProxy,
   type FaultProxyOptions,
@@ -42,15 +41,11 @@ export {
 export {
   expireSession,
   expireSessionById,
-  encodeConnectRequest,
-  decodeConnectResponse,
   SESSION_CREDENTIALS,
   type SessionCredentials,
   type ExpireSessionOptions,
   type ExpireSessionResult,
-  type ConnectResponse,
 } from './expire-session.js';
-export { trackedProcessCount } from './process-registry.js';
 export { NetworkNamespacesUnavailableError, NetworkCommandError, sweepStaleNamespaces, type NetEndpoint } from './netns.js';
 export { type NamespaceEnsemble, type NamespaceMember, type SpawnClientOptions } from './namespace-ensemble.js';
 export { SpawnedClient, SpawnedClientError, type SpawnedClientExit } from './spawned-client.js';
