@@ -1,5 +1,7 @@
 import type { ZooKeeperClient } from '@zookit/client';
+import { decideExclusive } from './contender.js';
 import type { Lease } from './lease.js';
+import { setLockSpec } from './lock-kind.js';
 import { Lock, type LockOptions } from './lock.js';
 
 /** Options of {@link Election}. */
@@ -24,7 +26,8 @@ export class Election {
   readonly #lock: Lock;
 
   constructor(zk: ZooKeeperClient, path: string, identifier: string, options: ElectionOptions = {}) {
-    this.#lock = new Lock(zk, path, { ...options, identifier });
+    const spec = { kind: { role: 'lock', decide: decideExclusive }, watchesChildren: false, recipe: 'Election' } as const;
+    this.#lock = setLockSpec(new Lock(zk, path, { ...options, identifier }), spec);
     this.path = this.#lock.path;
     this.identifier = identifier;
   }

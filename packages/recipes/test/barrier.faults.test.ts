@@ -2,7 +2,7 @@
 // mid-enter or mid-leave (F2 via the twin connection).
 import { ConnectionState } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-import { Barrier, DoubleBarrier, LockTimeoutError } from '../src/index.js';
+import { Barrier, DoubleBarrier, RecipeTimeoutError } from '../src/index.js';
 import { expire, harness } from './helpers.js';
 
 const h = harness();
@@ -39,7 +39,7 @@ describe('scenario 21: DoubleBarrier with a participant expiring', () => {
     expect(await members(zc!)).toEqual([]);
   });
 
-  it('mid-enter, participant gone for good: the others reject with LockTimeoutError by their timeout and leave no node', async () => {
+  it('mid-enter, participant gone for good: the others reject with RecipeTimeoutError by their timeout and leave no node', async () => {
     const [za, zb, zc] = await h.clients(3, { sessionTimeout: 3_000, proxy: true });
     const a = new DoubleBarrier(za!, PATH, 3, 'a');
     const b = new DoubleBarrier(zb!, PATH, 3, 'b');
@@ -52,7 +52,7 @@ describe('scenario 21: DoubleBarrier with a participant expiring', () => {
     await expire(za!).catch(() => {});
     za!.proxy!.refuse(); // keep a away for good
     await za!.close();
-    await expect(enteringB).rejects.toBeInstanceOf(LockTimeoutError);
+    await expect(enteringB).rejects.toBeInstanceOf(RecipeTimeoutError);
     expect(performance.now() - t0).toBeLessThan(1_500 + 1_000);
     await enteringA;
     await expect.poll(() => members(zc!)).toEqual([]);
