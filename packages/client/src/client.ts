@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
-import { EventEmitter } from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import { OPEN_ACL_UNSAFE } from './acl.js';
 import {
+  type CallbackError,
   ClientClosedError,
   ErrorCode,
   InvalidArgumentError,
@@ -38,6 +39,9 @@ import { Transaction } from './transaction-builder.js';
 import { readMulti, writeMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
 import { ConnectionState, type Acl, type ClientInfo, type Stat, type Watcher, type WatchedEvent } from './types.js';
 import { WatchStream } from './watches/watch-stream.js';
+import { Dispatcher } from './watches/dispatcher.js';
+import { IsolatedEmitter } from './isolated-emitter.js';
+import type { Logger } from './session/session.js';
 import type { WatchKind } from './watches/registry.js';
 
 /** Events the client emits (eventemitter3, typed). */
@@ -46,12 +50,23 @@ export interface ClientEvents {
   state: (state: ConnectionState, previous: ConnectionState) => void;
   /** The client is closing for good (`stop()`, failed auth, a start() that timed out): emitted once, before the session is closed, so holders can step down first. */
   closing: () => void;
-  /** A failure outside any request: a listener or watch threw, authentication failed. */
+  /** A failure outside any request: a listener or watch threw (a `CallbackError`), authentication failed. */
   error: (error: Error) => void;
 }
 
 /** A connection-state listener. */
 export type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
+
+/**
+ * A connection observer for libraries built on the client (recipes, caches): see
+ * {@link ZooKeeperClient.observe}. Both methods are optional.
+ */
+export interface ConnectionObserver {
+  /** Called on every state transition, before any `'state'` listener. */
+  state?(state: ConnectionState, previous: ConnectionState): void;
+  /** Called once when the client is closing for good, before any `'closing'` listener. */
+  closing?(): void;
+}
 
 /** Options of `create`. */
 export interface CreateOptions {
@@ -97,14 +112,21 @@ const ACCEPT_ANY = 1;
  * await zk.create('/app', 'hello');
  * ```
  */
-export class ZooKeeperClient extends EventEmitter<ClientEvents> implements AsyncDisposable {
+export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements AsyncDisposable {
   readonly #session: Session;
+  readonly #dispatcher: Dispatcher;
+  readonly #logger: Logger | undefined;
+  readonly #observers = new Set<ConnectionObserver>();
   readonly #chroot: string;
   readonly #defaultAcl: readonly Acl[];
   readonly #hosts: string;
 
   constructor(options: ClientOptions = {}) {
-    super();
+    const dispatcher = new Dispatcher();
+    super(dispatcher);
+    this.#dispatcher = dispatcher;
+    this.#logger = options.logger;
+    dispatcher.reportTo((error, quiet) => this.#report(error, quiet));
     checkOptions(options, [
       'hosts', 'sessionTimeout', 'connectTimeout', 'requestTimeout', 'readOnly', 'defaultAcl', 'authData',
       'maxFrameSize', 'maxRequestSize', 'maxReconnectDelay', 'randomizeHosts', 'tls', 'logger', 'sasl',
@@ -129,9 +151,10 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
       tls: options.tls,
       logger: options.logger,
       sasl: options.sasl ? { ...options.sasl } : undefined,
-      onState: (state, previous) => this.emit('state', state, previous),
+      onState: (state, previous) => this.#onState(state, previous),
       onError: (error) => this.emit('error', error),
-      onClosing: () => this.emit('closing'),
+      onClosing: () => this.#onClosing(),
+      onWatch: (fn, event) => dispatcher.run(`watch ${event.path}`, fn, event),
     });
     for (const a of options.authData ?? []) void this.addAuth(a.scheme, a.credential).catch(() => {});
   }
@@ -201,11 +224,76 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     return this.stop();
   }
 
+  /**
+   * Adds a connection observer, for libraries built on the client (recipes, caches):
+   * observers are told of every state change and of `closing` BEFORE any `'state'` or
+   * `'closing'` event listener, each isolated (a throw is reported on `'error'`, never
+   * stops another), so a user listener that throws cannot hide a transition from them.
+   * Returns the function that removes the observer.
+   *
+   * ```ts
+   * const unobserve = zk.observe({ state: (s) => { if (s === 'LOST') lease.abort(); } });
+   * ```
+   */
+  observe(observer: ConnectionObserver): () => void {
+    if (observer === null || typeof observer !== 'object') throw new InvalidArgumentError('observer', 'must be an object with state() and/or closing()');
+    for (const key of ['state', 'closing'] as const) {
+      if (observer[key] !== undefined && typeof observer[key] !== 'function') throw new InvalidArgumentError(`observer.${key}`, 'must be a function');
+    }
+    // A copy per call: observing the same object twice gives two independent subscriptions.
+    const entry: ConnectionObserver = { ...observer };
+    if (observer.state) entry.state = observer.state.bind(observer);
+    if (observer.closing) entry.closing = observer.closing.bind(observer);
+    this.#observers.add(entry);
+    return () => {
+      this.#observers.delete(entry);
+    };
+  }
+
+  /**
+   * Runs a user-supplied callback isolated, the way the client runs its own listeners:
+   * a synchronous throw or a rejected returned promise is reported once on `'error'` as
+   * a {@link CallbackError} carrying `label` (and through the logger; printed as a
+   * process warning when neither exists). Never throws, never leaves an unhandled rejection.
+   */
+  runCallback<A extends unknown[]>(label: string, fn: (...args: A) => unknown, ...args: A): void {
+    this.#dispatcher.run(String(label), fn as (...a: never[]) => unknown, ...args);
+  }
+
+  #onState(state: ConnectionState, previous: ConnectionState): void {
+    for (const o of this.#observers) if (o.state) this.#dispatcher.run('state observer', o.state, state, previous);
+    this.emit('state', state, previous);
+  }
+
+  #onClosing(): void {
+    for (const o of this.#observers) if (o.closing) this.#dispatcher.run('closing observer', o.closing);
+    this.emit('closing');
+  }
+
+  /** Where a failed callback goes: the logger, the `'error'` event, or else a process warning. */
+  #report(error: CallbackError, quiet: boolean): void {
+    let logged = false;
+    const log = this.#logger?.error;
+    if (log) {
+      try {
+        log.call(this.#logger, 'a callback failed', { label: error.label, error: errorMessage(error.cause) });
+        logged = true;
+      } catch {
+        // A logger must not break the client.
+      }
+    }
+    if (!quiet && this.listenerCount('error') > 0) {
+      this.emit('error', error);
+      return;
+    }
+    if (!logged) process.emitWarning(error);
+  }
+
   /** Adds a connection-state listener (or, with an event name, any event listener). */
   override addListener(listener: StateListener): this;
   override addListener<T extends EventEmitter.EventNames<ClientEvents>>(event: T, fn: EventEmitter.EventListener<ClientEvents, T>, context?: unknown): this;
   override addListener(a: unknown, b?: unknown, c?: unknown): this {
-    if (typeof a === 'function') return this.on('state', a as StateListener);
+    if (typeof a === 'function') return super.addListener('state', a as StateListener);
     return super.addListener(a as 'state', b as StateListener, c);
   }
 
@@ -213,7 +301,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   override removeListener(listener: StateListener): this;
   override removeListener<T extends EventEmitter.EventNames<ClientEvents>>(event: T, fn?: EventEmitter.EventListener<ClientEvents, T>, context?: unknown, once?: boolean): this;
   override removeListener(a: unknown, b?: unknown, c?: unknown, d?: boolean): this {
-    if (typeof a === 'function') return this.off('state', a as StateListener);
+    if (typeof a === 'function') return super.removeListener('state', a as StateListener);
     return super.removeListener(a as 'state', b as StateListener, c, d);
   }
 
@@ -660,4 +748,8 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   toJSON(): Record<string, string> {
     return { hosts: this.#hosts, state: this.state, sessionId: `0x${this.sessionId.toString(16)}` };
   }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

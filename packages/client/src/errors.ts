@@ -238,6 +238,27 @@ export class ConnectTimeoutError extends ZooKitError {
 }
 
 /**
+ * A user-supplied callback (a state or event listener, a watch, an observer) threw
+ * or returned a rejected promise. Reported on the client's `'error'` event and the
+ * logger; it never stops another callback. `cause` is what was thrown.
+ */
+export class CallbackError extends ZooKitError {
+  /** Which callback failed (for example `'state' listener`, `watch /app`). */
+  readonly label: string;
+  constructor(label: string, cause: unknown) {
+    super(`${label} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.label = label;
+  }
+}
+
+/** A request was made before `start()`: nothing was sent. Call `await zk.start()` first. */
+export class ClientNotStartedError extends ZooKitError {
+  constructor(op: string) {
+    super(`${op} was called before start(); call await zk.start() first`);
+  }
+}
+
+/**
  * Whether retrying the operation that failed with `err` is sensible: the
  * connection dropped or the request timed out, so the outcome is unknown.
  */

@@ -1,5 +1,5 @@
 export { ZooKeeperClient, sessionCredentials } from './client.js';
-export type { ClientEvents, CreateOptions, StateListener, WatchOptions, WatcherType } from './client.js';
+export type { ClientEvents, ConnectionObserver, CreateOptions, StateListener, WatchOptions, WatcherType } from './client.js';
 export type { ClientOptions } from './options.js';
 export type { Logger } from './session/session.js';
 export type { SaslOptions } from './session/sasl.js';

@@ -60,6 +60,8 @@ export interface SessionOptions {
   onError(error: Error): void;
   /** The session is about to close for good (stop(), or a terminal failure): called once, before the closeSession leaves. */
   onClosing(): void;
+  /** Delivers a watch event to a user's watcher (isolated by the caller). */
+  onWatch(fn: Watcher, event: WatchedEvent): void;
 }
 
 /**
@@ -637,13 +639,7 @@ export class Session {
   }
 
   #deliver(fn: Watcher, event: WatchedEvent): void {
-    queueMicrotask(() => {
-      try {
-        fn(event);
-      } catch (err) {
-        this.#reportCallbackError(err);
-      }
-    });
+    queueMicrotask(() => this.#o.onWatch(fn, event));
   }
 
   #reportCallbackError(err: unknown): void {
