@@ -1,40 +1,10 @@
 // The recipes' view of the connection: state waits on the client's observer channel
-// (never on user-visible listeners), and user callbacks run isolated. Not exported.
+// (zk.observe: before any user listener, which cannot break it), and user callbacks with
+// a result run isolated. Not exported.
 import {
   ClientClosedError, ConnectionState, SessionExpiredError, isRetryable, type ZooKeeperClient,
 } from '@zookit/client';
 import { deferred, type Scope } from './wait.js';
-
-/** A connection observer: told of every state change and of closing, before any user listener. */
-export interface ConnectionObserver {
-  state?(state: ConnectionState, previous: ConnectionState): void;
-  closing?(): void;
-}
-
-/** Subscribes `observer` to the client's internal channel; returns the unsubscribe function. */
-export function observe(zk: ZooKeeperClient, observer: ConnectionObserver): () => void {
-  // TEMPORARY until the client's observe() lands: the public events.
-  const onState = (s: ConnectionState, p: ConnectionState) => observer.state?.(s, p);
-  const onClosing = () => observer.closing?.();
-  zk.on('state', onState);
-  zk.on('closing', onClosing);
-  return () => {
-    zk.off('state', onState);
-    zk.off('closing', onClosing);
-  };
-}
-
-/** Runs a user callback isolated: a throw or a rejection is reported on the client's `'error'` event, never to us. */
-export function runCallback<A extends unknown[]>(zk: ZooKeeperClient, label: string, fn: (...args: A) => unknown, ...args: A): void {
-  // TEMPORARY until the client's runCallback() lands.
-  try {
-    const r = fn(...args);
-    if (r instanceof Promise) r.catch((e: unknown) => zk.emit('error', e instanceof Error ? e : new Error(String(e))));
-  } catch (e) {
-    zk.emit('error', e instanceof Error ? e : new Error(String(e)));
-  }
-  void label;
-}
 
 /**
  * Runs a user callback isolated and resolves with what it returned (awaited), or
@@ -42,7 +12,7 @@ export function runCallback<A extends unknown[]>(zk: ZooKeeperClient, label: str
  */
 export function callIsolated<A extends unknown[]>(zk: ZooKeeperClient, label: string, fn: (...args: A) => unknown, ...args: A): Promise<unknown> {
   let result: unknown;
-  runCallback(zk, label, (...a: A) => (result = fn(...a)), ...args);
+  zk.runCallback(label, (...a: A) => (result = fn(...a)), ...args);
   return Promise.resolve(result).catch(() => undefined);
 }
 
@@ -53,7 +23,7 @@ export function callIsolated<A extends unknown[]>(zk: ZooKeeperClient, label: st
 export function nextState(zk: ZooKeeperClient): Promise<ConnectionState> {
   if (zk.closed) return Promise.reject(new ClientClosedError());
   const next = deferred<ConnectionState>();
-  const unsubscribe = observe(zk, {
+  const unsubscribe = zk.observe({
     state: (s) => {
       unsubscribe();
       next.resolve(s);

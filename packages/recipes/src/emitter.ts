@@ -1,6 +1,5 @@
 // The recipes' event emitter: every listener runs isolated. Not exported (its type is).
 import type { ZooKeeperClient } from '@zookit/client';
-import { runCallback } from './connection.js';
 
 /** Listener signatures by event name. */
 export type EventMap<E> = { [K in keyof E]: (...args: never[]) => void };
@@ -61,7 +60,7 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
     const list = this.#listeners.get(event);
     if (!list) return;
     if (list.some((e) => e.once)) this.#set(event, list.filter((e) => !e.once));
-    for (const { fn } of list) runCallback(this.#zk, `${this.#label} '${event}' listener`, fn as (...a: Parameters<E[K]>) => void, ...args);
+    for (const { fn } of list) this.#zk.runCallback(`${this.#label} '${event}' listener`, fn as (...a: Parameters<E[K]>) => void, ...args);
   }
 
   #add(event: string, fn: (...args: never[]) => void, once: boolean): this {

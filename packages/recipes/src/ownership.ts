@@ -1,6 +1,5 @@
 // Not exported from the package: users see the Lease interface.
 import { ConnectionState, EventType, type Transaction, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
-import { observe } from './connection.js';
 import { Emitter } from './emitter.js';
 import { OwnershipLostError, type LossReason } from './errors.js';
 import { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
@@ -52,7 +51,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     this.#onEnd = onEnd;
     this.#confirmedAt = confirmedAt;
     // The internal channel: notified before any user listener, which cannot break it.
-    this.#unobserve = observe(zk, { state: this.#onState, closing: this.#onClosing });
+    this.#unobserve = zk.observe({ state: this.#onState, closing: this.#onClosing });
     // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease
     // at once. Sent on the next turn of the event loop: no notification could be handled
     // earlier anyway, and a lease released within this turn (acquire → short critical
