@@ -1,24 +1,6 @@
-// The recipes' event emitter: every listener runs isolated. Not exported (its type is).
+// The recipes' event emitter: every listener runs isolated. Not exported (RecipeEvents is).
 import type { ZooKeeperClient } from '@zookit/client';
-
-/** Listener signatures by event name. */
-export type EventMap<E> = { [K in keyof E]: (...args: never[]) => void };
-
-/**
- * Events of a recipe object. Each listener runs isolated: a throw or a rejected promise
- * is reported once on the client's `'error'` event, never stops another listener and
- * never changes the recipe's state.
- */
-export interface RecipeEvents<E extends EventMap<E>> {
-  /** Calls `listener` on every `event`. */
-  on<K extends keyof E & string>(event: K, listener: E[K]): this;
-  /** Calls `listener` on the next `event` only. */
-  once<K extends keyof E & string>(event: K, listener: E[K]): this;
-  /** Removes `listener` (every registration of it), or every listener of `event` without one. */
-  off<K extends keyof E & string>(event: K, listener?: E[K]): this;
-  /** How many listeners `event` has. */
-  listenerCount(event: keyof E & string): number;
-}
+import type { EventMap, RecipeEvents } from './events.js';
 
 interface Entry {
   fn: (...args: never[]) => void;
@@ -56,7 +38,7 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
   }
 
   /** Calls every listener of `event`, each isolated, in registration order. */
-  protected emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void {
+  emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void {
     const list = this.#listeners.get(event);
     if (!list) return;
     if (list.some((e) => e.once)) this.#set(event, list.filter((e) => !e.once));

@@ -1,5 +1,5 @@
 import type { Transaction } from '@zookit/client';
-import type { RecipeEvents } from './emitter.js';
+import type { RecipeEvents } from './events.js';
 
 /** Events of a {@link Lease}. */
 export interface LeaseEvents {

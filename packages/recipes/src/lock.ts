@@ -1,10 +1,10 @@
-import { InvalidArgumentError, NoNodeError, type ZooKeeperClient } from '@zookit/client';
+import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 import { contend, type ContenderConfig } from './contender.js';
 import { CancelledError, LockTimeoutError, RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
 import { lockSpec } from './lock-kind.js';
-import { sortContenders, type Naming } from './node-names.js';
-import { recipePath } from './nodes.js';
+import type { Naming } from './node-names.js';
+import { readContenders, recipePath } from './nodes.js';
 import type { Ownership } from './ownership.js';
 import { Scope } from './wait.js';
 
@@ -127,31 +127,6 @@ export class Lock {
     return readContenders(this.#zk, this.path);
   }
 }
-
-/** The data of every recognised contender under `path`, in queue order. */
-export async function readContenders(zk: ZooKeeperClient, path: string, filter: (name: string) => boolean = () => true): Promise<string[]> {
-  let children: string[];
-  try {
-    children = await zk.getChildren(path);
-  } catch (err) {
-    if (err instanceof NoNodeError) return [];
-    throw err;
-  }
-  const sorted = sortContenders(children).filter((c) => filter(c.name));
-  const data = await Promise.all(
-    sorted.map((c) =>
-      zk.get(`${path}/${c.name}`).then(
-        (r) => r.data.toString('utf8'),
-        (err: unknown) => {
-          if (err instanceof NoNodeError) return undefined;
-          throw err;
-        },
-      ),
-    ),
-  );
-  return data.filter((d): d is string => d !== undefined);
-}
-
 
 /** Bad options throw before anything is sent. */
 function checkLockOptions(options: LockOptions): void {

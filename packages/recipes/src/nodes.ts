@@ -4,6 +4,7 @@ import {
   type ZooKeeperClient,
 } from '@zookit/client';
 import { nextState } from './connection.js';
+import { sortContenders } from './node-names.js';
 
 /** The client's path check, plus what a recipe needs: not the root (a recipe keeps children under its path). */
 export function recipePath(path: string): string {
@@ -56,4 +57,28 @@ export async function ensureContainer(zk: ZooKeeperClient, path: string): Promis
   } catch (err) {
     if (!(err instanceof NodeExistsError)) throw err;
   }
+}
+
+/** The data of every recognised contender under `path`, in queue order. */
+export async function readContenders(zk: ZooKeeperClient, path: string, filter: (name: string) => boolean = () => true): Promise<string[]> {
+  let children: string[];
+  try {
+    children = await zk.getChildren(path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return [];
+    throw err;
+  }
+  const sorted = sortContenders(children).filter((c) => filter(c.name));
+  const data = await Promise.all(
+    sorted.map((c) =>
+      zk.get(`${path}/${c.name}`).then(
+        (r) => r.data.toString('utf8'),
+        (err: unknown) => {
+          if (err instanceof NoNodeError) return undefined;
+          throw err;
+        },
+      ),
+    ),
+  );
+  return data.filter((d): d is string => d !== undefined);
 }
