@@ -23,7 +23,12 @@ export class RecipeTimeoutError extends ZooKitError {
 }
 
 /** `acquire()` of a lock, read/write lock or semaphore did not succeed within its `timeout`. */
-export class LockTimeoutError extends RecipeTimeoutError {}
+export class LockTimeoutError extends RecipeTimeoutError {
+  constructor(recipe: string, path: string, timeout: number) {
+    super(recipe, path, timeout);
+    this.message = `${recipe}: not acquired within ${timeout} ms: ${path}`;
+  }
+}
 
 /** The server holds data in a recipe's node that the recipe cannot read (e.g. a counter that is not a number). */
 export class RecipeDataError extends ZooKitError {
