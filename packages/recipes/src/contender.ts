@@ -6,7 +6,8 @@ import {
   ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type Watcher, type ZooKeeperClient,
 } from '@zookit/client';
 import { isTransient, nextState, untilConnected } from './connection.js';
-import { NODE_NAMES, attemptPrefix, sortContenders, type Naming, type NodeRole, type ParsedChild } from './node-names.js';
+import { NODE_NAMES, attemptPrefix, type NodeRole } from './attempt-names.js';
+import { sortContenders, type Naming, type ParsedChild } from './node-names.js';
 import { abandonNode, ensureContainer, guaranteedDelete } from './nodes.js';
 import { Ownership } from './ownership.js';
 import { deferred, type Deferred, type Scope } from './wait.js';

@@ -2,7 +2,7 @@
 // reported on the client's 'error' event and changes nothing else.
 import { CallbackError, type ZooKeeperClient } from '@zookit/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataWatch, LeaderLatch } from '../src/index.js';
+import { ChildrenWatch, DataWatch, LeaderLatch } from '../src/index.js';
 import { harness } from './helpers.js';
 
 const h = harness();
@@ -61,6 +61,27 @@ describe('DataWatch functions run isolated', () => {
     expect(errors.map((e) => (e.cause as Error).message)).toContain('first watch rejects');
     throwing.stop();
     healthy.stop();
+  });
+});
+
+describe('ChildrenWatch functions run isolated', () => {
+  it('a function that rejects every time keeps being called with every change of the list', async () => {
+    const [zk, writer] = await h.clients(2);
+    const errors = callbackErrors(zk!);
+    await writer!.ensurePath('/cb/kids');
+    const seen: string[][] = [];
+    const watch = new ChildrenWatch(zk!, '/cb/kids', async (children) => {
+      seen.push([...children].sort());
+      throw new Error('children watch rejects');
+    });
+    await watch.ready;
+    await writer!.create('/cb/kids/a');
+    await expect.poll(() => seen).toEqual([[], ['a']]);
+    await writer!.create('/cb/kids/b');
+    await expect.poll(() => seen).toEqual([[], ['a'], ['a', 'b']]);
+    expect(watch.stopped).toBe(false);
+    expect(errors.map((e) => e.label)).toEqual(Array(3).fill('ChildrenWatch /cb/kids'));
+    watch.stop();
   });
 });
 
