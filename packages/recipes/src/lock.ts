@@ -81,8 +81,7 @@ export class Lock {
     if (this.isAcquired) throw new RecipeStateError(`${this.path}: already acquired by this Lock object`);
     if (this.#pending) throw new RecipeStateError(`${this.path}: an acquire() is already in progress on this Lock object`);
     const config = (this.#config ??= this.#configure());
-    const { recipe } = lockSpec(this);
-    const scope = new Scope(recipe, this.path, options, (t) => new LockTimeoutError(recipe, this.path, t));
+    const scope = new Scope(lockSpec(this).recipe, this.path, options, LockTimeoutError);
     this.#pending = scope;
     try {
       const lease = await contend(config, scope, nonBlocking);

@@ -27,8 +27,8 @@ export interface WaitOptions {
   timeout?: number | undefined;
 }
 
-/** Builds the timeout error of a scope. */
-export type TimeoutErrorFactory = (timeout: number) => Error;
+/** The timeout error class of a scope: RecipeTimeoutError or a subclass. */
+export type TimeoutErrorClass = new (recipe: string, path: string, timeout: number) => RecipeTimeoutError;
 
 /**
  * The cancellation of one wait: the caller's signal, an optional timeout and `abort()`.
@@ -39,25 +39,30 @@ export class Scope {
   readonly #signal: AbortSignal | undefined;
   readonly #timeout: number | undefined;
   readonly #deadline: number;
-  readonly #timeoutError: TimeoutErrorFactory;
+  readonly #recipe: string;
+  readonly #path: string;
+  readonly #timeoutError: TimeoutErrorClass;
   #reason: unknown;
   #aborted = false;
   #timedOut = false;
   #racing: Deferred<never> | undefined;
 
   /**
-   * @param timeoutError builds the error of a passed timeout (default: {@link RecipeTimeoutError} naming `recipe` and `path`)
-   * @throws InvalidArgumentError for a timeout that is not a non-negative number
+   * @param timeoutError the error of a passed timeout, naming `recipe` and `path` (default {@link RecipeTimeoutError})
+   * @throws InvalidArgumentError for a timeout that is not a non-negative number, or a signal that is not an AbortSignal
    */
-  constructor(recipe: string, path: string, options: WaitOptions = {}, timeoutError?: TimeoutErrorFactory) {
+  constructor(recipe: string, path: string, options: WaitOptions = {}, timeoutError: TimeoutErrorClass = RecipeTimeoutError) {
     const { timeout } = options;
     if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
       throw new InvalidArgumentError('timeout', `must be a non-negative number of ms, got ${String(timeout)}`);
     }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InvalidArgumentError('signal', 'must be an AbortSignal');
     this.#signal = options.signal;
     this.#timeout = timeout;
     this.#deadline = timeout === undefined ? Infinity : performance.now() + timeout;
-    this.#timeoutError = timeoutError ?? ((t) => new RecipeTimeoutError(recipe, path, t));
+    this.#recipe = recipe;
+    this.#path = path;
+    this.#timeoutError = timeoutError;
   }
 
   /** Whether the wait is over (aborted, cancelled or timed out); sets the reason. */
@@ -66,7 +71,7 @@ export class Scope {
     if (this.#signal?.aborted) this.abort(this.#signal.reason);
     else if (this.#deadline !== Infinity && performance.now() >= this.#deadline) {
       this.#timedOut = true;
-      this.abort(this.#timeoutError(this.#timeout!));
+      this.abort(new this.#timeoutError(this.#recipe, this.#path, this.#timeout!));
     }
     return this.#aborted;
   }
