@@ -69,11 +69,15 @@ export class Scope {
   get aborted(): boolean {
     if (this.#aborted) return true;
     if (this.#signal?.aborted) this.abort(this.#signal.reason);
-    else if (this.#deadline !== Infinity && performance.now() >= this.#deadline) {
-      this.#timedOut = true;
-      this.abort(new this.#timeoutError(this.#recipe, this.#path, this.#timeout!));
-    }
+    else if (this.#deadline !== Infinity && performance.now() >= this.#deadline) this.#expire();
     return this.#aborted;
+  }
+
+  /** The timeout passed (by the clock, or by the timer: a timer may fire a little before the clock agrees). */
+  #expire(): void {
+    if (this.#aborted) return;
+    this.#timedOut = true;
+    this.abort(new this.#timeoutError(this.#recipe, this.#path, this.#timeout!));
   }
 
   /** Why the wait ended (only meaningful once `aborted`). */
@@ -109,7 +113,7 @@ export class Scope {
     this.#racing = ended;
     const onAbort = () => this.abort(this.#signal!.reason);
     this.#signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = this.#deadline === Infinity ? undefined : setTimeout(() => this.aborted, Math.max(0, this.#deadline - performance.now()) + 1);
+    const timer = this.#deadline === Infinity ? undefined : setTimeout(() => this.#expire(), Math.max(0, this.#deadline - performance.now()));
     try {
       return await Promise.race([p, ended.promise]);
     } finally {
