@@ -3,7 +3,7 @@
 // await the turn (queue order by sequence number, predecessor watch), abandon (delete
 // what an attempt left, in the background when the connection is down). Not exported.
 import {
-  ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type Watcher, type ZooKeeperClient,
+  ClientClosedError, ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type Watcher, type ZooKeeperClient,
 } from '@zookit/client';
 import { isTransient, nextState, untilConnected } from './connection.js';
 import { NODE_NAMES, attemptPrefix, type NodeRole } from './attempt-names.js';
@@ -206,6 +206,8 @@ class Contender {
   async #grant(listing: Listing): Promise<Ownership | undefined> {
     const { zk, path, grace, onEnd } = this.#cfg;
     const attempt = this.#attempt!;
+    // A closing client has announced it already: a lease granted now would never hear it.
+    if (zk.closed) throw new ClientClosedError();
     if (zk.state !== ConnectionState.CONNECTED || zk.sessionId !== attempt.session) {
       await untilConnected(zk, this.#scope);
       return undefined;
