@@ -118,7 +118,8 @@ class Contender {
         const result = listing && (await this.#awaitTurn(listing, nonBlocking));
         if (result !== undefined) return result;
       } catch (err) {
-        if (!isTransient(err) || this.#scope.aborted) throw err;
+        if (!isTransient(err)) throw err;
+        this.#scope.check(); // past the timeout: its error, not the connection's
         if (err instanceof SessionExpiredError) this.#attempt = undefined;
         await untilConnected(zk, this.#scope);
       }
