@@ -1,5 +1,5 @@
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '@zookit/client';
-import { checkPath } from './internal.js';
+import { recipePath } from './nodes.js';
 import { IsolatedEmitter } from './listeners.js';
 import { PersistentNode } from './persistent-node.js';
 import { ChildrenCache } from './tree-cache/children-cache.js';
@@ -33,7 +33,7 @@ export class GroupMember extends IsolatedEmitter<GroupMemberEvents> implements A
 
   constructor(zk: ZooKeeperClient, groupPath: string, memberId: string, data: Buffer | Uint8Array | string = Buffer.alloc(0)) {
     super(zk, 'GroupMember');
-    this.groupPath = checkPath(groupPath);
+    this.groupPath = recipePath(groupPath);
     if (typeof memberId !== 'string' || memberId === '' || memberId.includes('/') || memberId === '.' || memberId === '..') {
       throw new InvalidArgumentError('memberId', `must be one node name, got ${JSON.stringify(memberId)}`);
     }

@@ -1,6 +1,6 @@
 // A small typed emitter whose listeners run isolated through the client's runCallback, and
 // the way recipes report a failure that is not a callback's (not exported as such).
-import type { ZooKeeperClient } from '@zookit/client';
+import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 
 /** Reports `err` on the client's `'error'` event; a throwing error listener cannot break the caller. */
 export function report(zk: ZooKeeperClient, err: unknown): void {
@@ -51,7 +51,7 @@ export class IsolatedEmitter<E extends { [K in keyof E]: Fn }> {
   }
 
   #add(event: keyof E, fn: Fn, once: boolean): this {
-    if (typeof fn !== 'function') throw new TypeError('listener must be a function');
+    if (typeof fn !== 'function') throw new InvalidArgumentError('listener', 'must be a function');
     const list = this.#listeners.get(event) ?? [];
     list.push({ fn, once });
     this.#listeners.set(event, list);

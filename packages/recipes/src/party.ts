@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, NoNodeError, joinPath, type ZooKeeperClient } from '@zookit/client';
-import { CancelledError, LockTimeoutError, RecipeStateError } from './errors.js';
-import { checkPath } from './internal.js';
+import { CancelledError, RecipeStateError, RecipeTimeoutError } from './errors.js';
+import { recipePath } from './nodes.js';
 import { PersistentNode } from './persistent-node.js';
 
 const PARTY_NODE = '__party__';
@@ -18,7 +18,7 @@ abstract class BaseParty {
 
   protected constructor(zk: ZooKeeperClient, path: string, identifier: string, name: (uuid: string, id: string) => string) {
     this.zk = zk;
-    this.path = checkPath(path);
+    this.path = recipePath(path);
     if (typeof identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
     this.identifier = identifier;
     this.#name = name(randomUUID().replaceAll('-', ''), identifier);
@@ -31,7 +31,7 @@ abstract class BaseParty {
 
   /**
    * Joins: creates this member's ephemeral node (the party node too) and resolves once it
-   * exists. @throws LockTimeoutError when not created within `timeout` ms (it keeps trying
+   * exists. @throws RecipeTimeoutError when not created within `timeout` ms (it keeps trying
    * until `leave()`); CancelledError when `leave()` came first; the server's error when the
    * create failed for another reason than the connection (NoAuth…)
    */
@@ -47,7 +47,7 @@ abstract class BaseParty {
       await node.close();
       throw node.lastError;
     }
-    throw new LockTimeoutError(this.path, options.timeout ?? 0);
+    throw new RecipeTimeoutError(this.constructor.name, this.path, options.timeout ?? 0);
   }
 
   /** Leaves: deletes this member's node (across reconnects). */

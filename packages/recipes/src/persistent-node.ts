@@ -4,7 +4,8 @@ import {
   basename, isRetryable, joinPath, parentOf, type WatchedEvent, type ZooKeeperClient,
 } from '@zookit/client';
 import { RecipeStateError } from './errors.js';
-import { checkPath, nextState } from './internal.js';
+import { nextState } from './connection.js';
+import { recipePath } from './nodes.js';
 import { IsolatedEmitter, report } from './listeners.js';
 
 /** How a {@link PersistentNode} is created. Sequential modes are protected (see the class doc). */
@@ -72,7 +73,7 @@ export class PersistentNode extends IsolatedEmitter<PersistentNodeEvents> implem
       throw new InvalidArgumentError('mode', `must be ephemeral, persistent, ephemeral-sequential or persistent-sequential, got ${String(mode)}`);
     }
     this.#zk = zk;
-    this.path = checkPath(path);
+    this.path = recipePath(path);
     this.#ephemeral = mode.startsWith('ephemeral');
     this.#sequential = mode.endsWith('sequential');
     this.#protectedPrefix = `_c_${randomUUID()}-`;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
+import { RecipeDataError } from './errors.js';
 import { IsolatedEmitter } from './listeners.js';
 import { SharedValue } from './shared-value.js';
 
@@ -16,9 +17,9 @@ export function encodeCount(count: number): Buffer {
   return b;
 }
 
-/** Decodes Curator's SharedCount bytes; anything but 4 bytes is a RangeError. */
-export function decodeCount(data: Buffer): number {
-  if (data.length !== 4) throw new RangeError(`a shared count is 4 bytes, got ${data.length}`);
+/** Decodes Curator's SharedCount bytes; anything but 4 bytes is a {@link RecipeDataError} naming `path`. */
+export function decodeCount(data: Buffer, path = ''): number {
+  if (data.length !== 4) throw new RecipeDataError(path, `a shared count is 4 bytes, got ${data.length}`);
   return data.readInt32BE(0);
 }
 
@@ -55,9 +56,9 @@ export class SharedCount extends IsolatedEmitter<SharedCountEvents> implements A
     return this.#value.path;
   }
 
-  /** The count as last read. @throws RangeError when the node holds something else than 4 bytes */
+  /** The count as last read. @throws RecipeDataError when the node holds something else than 4 bytes */
   get count(): number {
-    return decodeCount(this.#value.value);
+    return decodeCount(this.#value.value, this.#value.path);
   }
 
   /** The node's data version as last read (-1 before `start()` and while the node does not exist). */

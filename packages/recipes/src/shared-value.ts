@@ -1,6 +1,6 @@
 import { BadVersionError, InvalidArgumentError, NodeExistsError, type ZooKeeperClient } from '@zookit/client';
 import { RecipeStateError } from './errors.js';
-import { checkPath } from './internal.js';
+import { recipePath } from './nodes.js';
 import { IsolatedEmitter } from './listeners.js';
 import { NodeCache } from './tree-cache/node-cache.js';
 
@@ -36,7 +36,7 @@ export class SharedValue extends IsolatedEmitter<SharedValueEvents> implements A
 
   constructor(zk: ZooKeeperClient, path: string, seed: Buffer | Uint8Array) {
     super(zk, 'SharedValue');
-    this.path = checkPath(path);
+    this.path = recipePath(path);
     if (!(seed instanceof Uint8Array)) throw new InvalidArgumentError('seed', 'must be a Buffer or Uint8Array');
     this.#zk = zk;
     this.#seed = Buffer.from(seed);

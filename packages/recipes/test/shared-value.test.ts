@@ -73,6 +73,6 @@ describe('SharedCount and Counter int64', () => {
     expect((await zk!.get('/c64/n')).data).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]));
     await zk!.set('/c64/n', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]));
     expect(await counter.get()).toBe(2 ** 32);
-    await expect(counter.add(0.5)).rejects.toBeInstanceOf(RangeError);
+    await expect(counter.add(0.5)).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 });
