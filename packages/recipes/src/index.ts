@@ -16,3 +16,8 @@ export { DataWatch, type DataWatchCallback } from './data-watch.js';
 export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
 export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
 export { LockTimeoutError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError, type LossReason } from './errors.js';
+export { TreeCache } from './tree-cache/tree-cache.js';
+export { NodeCache } from './tree-cache/node-cache.js';
+export { ChildrenCache } from './tree-cache/children-cache.js';
+export type { CachedNode, CacheChange, CacheEvent, CacheEvents, TreeCacheOptions } from './tree-cache/types.js';
+export { ListenerError } from './listeners.js';
