@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Logger, ZooKeeperClient } from '@zookit/client';
-import { ChildrenSource, type ChildNode } from './children-source.js';
+import { TreeCache, type CacheChange } from '@zookit/recipes';
 import { DiscoveryStateError, InstanceDecodeError } from './errors.js';
 import { parseInstance, type ServiceInstance } from './instance.js';
 import { emitIsolated, reportError } from './report.js';
@@ -19,14 +19,17 @@ export interface ServiceCacheEvents<P> {
   stale: () => void;
   /** A rebuild after a (re)connect is done (after its `changed`); `stale` is false again. */
   resynced: () => void;
-  /** A skipped instance node (InstanceDecodeError) or a background failure. */
+  /** A skipped instance node (InstanceDecodeError), or a provider filter that threw. (The TreeCache underneath reports its own failures on the client's `'error'`.) */
   error: (error: Error) => void;
 }
 
 /**
- * The instances of one service, kept current by one persistent recursive watch on
- * `<basePath>/<name>`. A node whose data is not an instance is left out and reported once
- * per version as an InstanceDecodeError. Get one from `ServiceDiscovery.serviceCache(name)`.
+ * The instances of one service: a view of a {@link TreeCache} of `<basePath>/<name>` (one
+ * persistent recursive watch, depth 1), so it has TreeCache's rules: changes follow the
+ * watch, a rebuild after every reconnect emits only the true difference, `stale` from a
+ * suspension or a lost session until then. A node whose data is not an instance is left
+ * out and reported once per version as an InstanceDecodeError. Get one from
+ * `ServiceDiscovery.serviceCache(name)`.
  *
  * ```ts
  * const cache = sd.serviceCache('orders');
@@ -37,23 +40,29 @@ export interface ServiceCacheEvents<P> {
 export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P>> {
   readonly #path: string;
   readonly #logger: Logger | undefined;
-  readonly #source: ChildrenSource;
+  readonly #tree: TreeCache;
   readonly #instances = new Map<string, ServiceInstance<P>>();
   #list: readonly ServiceInstance<P>[] | null = null;
   #state: 'new' | 'started' | 'closed' = 'new';
   #dirty = false;
+  /** From a `stale` until the (re)load after it is done: changes are announced once, at its end. */
+  #loading = true;
 
   constructor(zk: ZooKeeperClient, servicePath: string, options: ServiceCacheOptions = {}) {
     super();
     this.#path = servicePath;
     this.#logger = options.logger;
-    this.#source = new ChildrenSource(zk, servicePath, {
-      created: (child, node) => this.#put(child, node),
-      changed: (child, node) => this.#put(child, node),
-      deleted: (child) => this.#drop(child),
-      ready: (first) => this.#ready(first),
-      stale: () => emitIsolated(this, 'stale', this.#logger),
-      error: (err) => reportError(this, this.#logger, `discovery: cache of ${servicePath}`, err),
+    this.#tree = new TreeCache(zk, servicePath, { maxDepth: 1 });
+    const put = (c: CacheChange) => this.#put(c);
+    this.#tree.on('created', put).on('changed', put).on('deleted', (c) => this.#drop(c.path));
+    this.#tree.on('initialized', () => this.#flush());
+    this.#tree.on('resynced', () => {
+      this.#flush();
+      emitIsolated(this, 'resynced', this.#logger);
+    });
+    this.#tree.on('stale', () => {
+      this.#loading = true;
+      emitIsolated(this, 'stale', this.#logger);
     });
   }
 
@@ -64,14 +73,14 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
 
   /** True until the first load, and from a suspension or lost session until the rebuild after it. */
   get stale(): boolean {
-    return this.#source.stale;
+    return this.#tree.stale;
   }
 
   /** Loads the instances and starts following changes; resolves once they are loaded. */
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new DiscoveryStateError(`the cache of ${this.#path} was already started`);
     this.#state = 'started';
-    await this.#source.start();
+    await this.#tree.start();
   }
 
   /** The current instances (a snapshot, in no particular order). */
@@ -84,7 +93,7 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    await this.#source.close();
+    await this.#tree.close();
     this.#instances.clear();
     this.#list = null;
   }
@@ -93,35 +102,31 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     await this.close();
   }
 
-  #put(child: string, node: ChildNode): void {
-    const path = `${this.#path}/${child}`;
+  #put(c: CacheChange): void {
+    if (c.path === this.#path || c.data === null) return;
     try {
-      this.#instances.set(child, parseInstance(path, node.data) as ServiceInstance<P>);
+      this.#instances.set(c.path, parseInstance(c.path, c.data) as ServiceInstance<P>);
     } catch (err) {
       if (!(err instanceof InstanceDecodeError)) throw err;
-      this.#instances.delete(child);
+      this.#instances.delete(c.path);
       reportError(this, this.#logger, 'discovery: skipped an instance node', err);
     }
     this.#touch();
   }
 
-  #drop(child: string): void {
-    if (this.#instances.delete(child)) this.#touch();
-  }
-
-  #ready(first: boolean): void {
-    this.#flush();
-    if (!first) emitIsolated(this, 'resynced', this.#logger);
+  #drop(path: string): void {
+    if (this.#instances.delete(path)) this.#touch();
   }
 
   /** A change: announced now when live, or once at the end of a rebuild. */
   #touch(): void {
     this.#list = null;
     this.#dirty = true;
-    if (!this.#source.stale) this.#flush();
+    if (!this.#loading) this.#flush();
   }
 
   #flush(): void {
+    this.#loading = false;
     if (!this.#dirty) return;
     this.#dirty = false;
     emitIsolated(this, 'changed', this.#logger, this.instances());
