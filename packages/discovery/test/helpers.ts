@@ -62,13 +62,14 @@ export async function expire(zk: ZooKeeperClient & { proxy?: FaultProxy }): Prom
   }
 }
 
-/** Resolves with the next emission of `event` on `emitter` (bounded). */
-export function next<T extends unknown[]>(emitter: { once(e: string, fn: (...a: T) => void): unknown }, event: string, timeout = 15_000): Promise<T> {
+/** Resolves with the arguments of the next emission of `event` on `emitter` (bounded). */
+export function next<T extends unknown[] = unknown[]>(emitter: object, event: string, timeout = 15_000): Promise<T> {
+  const e = emitter as { once(event: string, fn: (...a: unknown[]) => void): unknown };
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no '${event}' within ${timeout} ms`)), timeout);
-    emitter.once(event, (...a: T) => {
+    e.once(event, (...a: unknown[]) => {
       clearTimeout(t);
-      resolve(a);
+      resolve(a as T);
     });
   });
 }
