@@ -1,95 +1,45 @@
 import { inspect } from 'node:util';
-import { EventEmitter } from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
+import {
+  OpCode, readAcls, readClientInfos, readGetData, readStat, writeCreate, writeMulti, writePathInt, writePathVersion,
+  writePathWatch, writeReconfig, writeSetAcl, writeSetData, type GetDataResult, type Reader, type Writer,
+} from '@zookit/protocol';
 import { OPEN_ACL_UNSAFE } from './acl.js';
-import {
-  ClientClosedError,
-  ErrorCode,
-  InvalidArgumentError,
-  NoNodeError,
-  NodeExistsError,
-  NotEmptyError,
-  OperationTimeoutError,
-  errorFromCode,
-} from './errors.js';
-import { CreateFlag, OpCode } from './jute/opcodes.js';
-import type { Reader } from './jute/reader.js';
-import {
-  readAcls,
-  readClientInfos,
-  readGetData,
-  readStat,
-  writeCreate,
-  writePathInt,
-  writePathVersion,
-  writePathWatch,
-  writeReconfig,
-  writeSetAcl,
-  writeSetData,
-  type GetDataResult,
-} from './jute/records.js';
-import type { Writer } from './jute/writer.js';
-import { DEFAULTS, checkDuration, checkOptions, checkVersion, toData, type ClientOptions } from './options.js';
-import { joinPath, parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
+import { AsyncQueue } from './async-queue.js';
+import { createOp, type CreateOptions } from './create-op.js';
+import { ClientClosedError, ErrorCode, InvalidArgumentError, NoNodeError, OperationTimeoutError, errorFromCode } from './errors.js';
+import { IsolatedEmitter, type ClientEvents, type ConnectionObserver, type StateListener } from './events.js';
+import { checkDuration, checkOptions, checkVersion, resolveOptions, toData, type ClientOptions } from './options.js';
+import { parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
 import { retry, type RetryPolicy } from './retry.js';
-import { parseConnectString } from './session/host-provider.js';
-import { checkSaslOptions } from './session/sasl.js';
 import { Session, type Decoder } from './session/session.js';
+import type { WatchKind } from './session/watch-sink.js';
 import { Transaction } from './transaction-builder.js';
-import { readMulti, writeMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
-import { ConnectionState, type Acl, type ClientInfo, type Stat, type Watcher, type WatchedEvent } from './types.js';
-import { WatchStream } from './watches/watch-stream.js';
-import type { WatchKind } from './watches/registry.js';
+import { readMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
+import { deleteTree, ensurePath, type TreeOps } from './tree.js';
+import { waitFor } from './wait.js';
+import { Dispatcher } from './watches/dispatcher.js';
+import { watchStream } from './watches/watch-stream.js';
+import {
+  ConnectionState, type Acl, type ClientInfo, type Stat, type Watcher, type WatchedEvent, type WatchOptions, type WatcherType,
+} from './types.js';
 
-/** Events the client emits (eventemitter3, typed). */
-export interface ClientEvents {
-  /** Once per transition, in order. SUSPENDED→CONNECTED: same session; LOST→CONNECTED: a new session. */
-  state: (state: ConnectionState, previous: ConnectionState) => void;
-  /** The client is closing for good (`stop()`, failed auth, a start() that timed out): emitted once, before the session is closed, so holders can step down first. */
-  closing: () => void;
-  /** A failure outside any request: a listener or watch threw, authentication failed. */
-  error: (error: Error) => void;
-}
-
-/** A connection-state listener. */
-export type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
-
-/** Options of `create`. */
-export interface CreateOptions {
-  /** Deleted when the session ends. */
-  ephemeral?: boolean;
-  /** The server appends a 10-digit sequence number to the name. */
-  sequential?: boolean;
-  /** A container node: deleted by the server once its last child is gone. */
-  container?: boolean;
-  /** A persistent node deleted after this many ms without changes once it has no children (server needs `extendedTypesEnabled`). */
-  ttl?: number;
-  /** The node's ACL (default: the client's `defaultAcl`). */
-  acl?: readonly Acl[];
-  /** Create missing parents (as persistent nodes without data). */
-  makePath?: boolean;
-  /** Resolve with `{ path, stat }` (uses create2). */
-  withStat?: boolean;
-}
-
-/** Options of reads that can leave a one-shot watch. */
-export interface WatchOptions {
-  /** Called once with the next event for the node. */
-  watch?: Watcher;
-}
-
-/** Which watches `removeWatches` removes. */
-export type WatcherType = 'data' | 'children' | 'persistent' | 'any';
-
-/** The key under which the client hands its session credentials to `@zookit/testing` (to expire the session on the server). */
+/**
+ * The method that gives a client's live session id and password, and the server it
+ * is connected to (undefined while disconnected): `zk[sessionCredentials]()`. Pass
+ * `{ id: sessionId, password }` as the `session` option of another client to resume
+ * the session there (kazoo's `client_id`); `@zookit/testing` uses it to expire sessions.
+ */
 export const sessionCredentials: unique symbol = Symbol.for('zookit.sessionCredentials') as never;
 
-const CREATE_KEYS = ['ephemeral', 'sequential', 'container', 'ttl', 'acl', 'makePath', 'withStat'] as const;
-const MAX_TTL = 2 ** 40 - 1;
 const ACCEPT_ANY = 1;
+const READ_KEYS = ['watch'];
+const CHILDREN_KEYS = ['watch', 'includeStat'];
 
 /**
  * A ZooKeeper client: one session, many requests pipelined on one connection,
- * watches, and a connection-state listener with kazoo's states.
+ * watches, and a connection-state listener with kazoo's states. Every callback
+ * it is given runs isolated (see `observe` and `runCallback`).
  *
  * ```ts
  * const zk = new ZooKeeperClient({ hosts: '127.0.0.1:2181' });
@@ -97,42 +47,38 @@ const ACCEPT_ANY = 1;
  * await zk.create('/app', 'hello');
  * ```
  */
-export class ZooKeeperClient extends EventEmitter<ClientEvents> implements AsyncDisposable {
+export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements AsyncDisposable {
   readonly #session: Session;
+  readonly #dispatcher: Dispatcher;
   readonly #chroot: string;
   readonly #defaultAcl: readonly Acl[];
   readonly #hosts: string;
+  readonly #tree: TreeOps;
+  readonly #decodeCreated: Decoder<string>;
 
   constructor(options: ClientOptions = {}) {
-    super();
-    checkOptions(options, [
-      'hosts', 'sessionTimeout', 'connectTimeout', 'requestTimeout', 'readOnly', 'defaultAcl', 'authData',
-      'maxFrameSize', 'maxRequestSize', 'maxReconnectDelay', 'randomizeHosts', 'tls', 'logger', 'sasl',
-    ]);
-    checkSaslOptions(options.sasl);
-    const { hosts, chroot } = parseConnectString(options.hosts ?? DEFAULTS.hosts);
-    const sessionTimeout = checkDuration(options.sessionTimeout, 'sessionTimeout', 1) ?? DEFAULTS.sessionTimeout;
-    this.#chroot = chroot;
-    this.#hosts = options.hosts ?? DEFAULTS.hosts;
+    const config = resolveOptions(options);
+    const dispatcher = new Dispatcher(config.chroot, config.logger);
+    super(dispatcher);
+    dispatcher.attach(this);
+    this.#dispatcher = dispatcher;
+    this.#chroot = config.chroot;
+    this.#hosts = options.hosts ?? '127.0.0.1:2181';
     this.#defaultAcl = options.defaultAcl ?? OPEN_ACL_UNSAFE;
-    this.#session = new Session({
-      hosts,
-      chroot,
-      sessionTimeout,
-      connectTimeout: checkDuration(options.connectTimeout, 'connectTimeout', 1) ?? DEFAULTS.connectTimeout,
-      requestTimeout: checkDuration(options.requestTimeout, 'requestTimeout') ?? sessionTimeout,
-      readOnly: options.readOnly ?? false,
-      maxFrameSize: checkDuration(options.maxFrameSize, 'maxFrameSize', 1024) ?? DEFAULTS.maxFrameSize,
-      maxRequestSize: checkDuration(options.maxRequestSize, 'maxRequestSize', 64) ?? DEFAULTS.maxRequestSize,
-      maxReconnectDelay: checkDuration(options.maxReconnectDelay, 'maxReconnectDelay') ?? DEFAULTS.maxReconnectDelay,
-      randomizeHosts: options.randomizeHosts ?? true,
-      tls: options.tls,
-      logger: options.logger,
-      sasl: options.sasl ? { ...options.sasl } : undefined,
-      onState: (state, previous) => this.emit('state', state, previous),
+    this.#decodeCreated = (r) => stripChroot(this.#chroot, r.str());
+    this.#session = new Session(config, {
+      onState: (state, previous) => dispatcher.state(state, previous),
       onError: (error) => this.emit('error', error),
-      onClosing: () => this.emit('closing'),
+      onClosing: () => dispatcher.closing(),
+      watches: dispatcher,
     });
+    this.#tree = {
+      chroot: config.chroot,
+      exists: (p) => this.exists(p),
+      getChildren: (p) => this.getChildren(p),
+      createEmpty: (sp) => this.#session.submit(OpCode.create, 'create', stripChroot(this.#chroot, sp), (w) => writeCreate(w, sp, null, this.#defaultAcl, 0), () => undefined),
+      deleteNode: (p, version) => this.delete(p, { version }),
+    };
     for (const a of options.authData ?? []) void this.addAuth(a.scheme, a.credential).catch(() => {});
   }
 
@@ -179,11 +125,21 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   }
 
   /**
-   * Connects; resolves once CONNECTED (or READ_ONLY).
-   * @throws ConnectTimeoutError when no session is established within `connectTimeout` (the client is then closed).
+   * Connects; resolves once CONNECTED (or READ_ONLY). Requests made before `start()`
+   * reject with `ClientNotStartedError`.
+   * @param options.timeout how long to wait for a session, in ms (default: the `connectTimeout` option, 15 s).
+   * @throws ConnectTimeoutError when no session is established in time (the client is then closed); its
+   *   message says when every host refused the connection or could not be resolved, `failures` has each host's error.
    */
-  start(): Promise<void> {
-    return this.#session.start();
+  start(options: { timeout?: number } = {}): Promise<void> {
+    let timeout: number | undefined;
+    try {
+      checkOptions(options, ['timeout']);
+      timeout = checkDuration(options.timeout, 'timeout', 1);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#session.start(timeout);
   }
 
   /** Closes the session (its ephemeral nodes go) and the connection; state LOST. Idempotent. */
@@ -201,11 +157,38 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     return this.stop();
   }
 
+  // --- callbacks and events --------------------------------------------------------
+
+  /**
+   * Adds a connection observer, for libraries built on the client (recipes, caches):
+   * observers are told of every state change and of `closing` BEFORE any `'state'` or
+   * `'closing'` event listener, each isolated (a throw is reported on `'error'`, never
+   * stops another), so a user listener that throws cannot hide a transition from them.
+   * Returns the function that removes the observer.
+   *
+   * ```ts
+   * const unobserve = zk.observe({ state: (s) => { if (s === 'LOST') cache.clear(); } });
+   * ```
+   */
+  observe(observer: ConnectionObserver): () => void {
+    return this.#dispatcher.observe(observer);
+  }
+
+  /**
+   * Runs a user-supplied callback isolated, the way the client runs its own listeners:
+   * a synchronous throw or a rejected returned promise is reported once on `'error'` as
+   * a `CallbackError` carrying `label` (and through the logger; printed as a process
+   * warning when neither exists). Never throws, never leaves an unhandled rejection.
+   */
+  runCallback<A extends unknown[]>(label: string, fn: (...args: A) => unknown, ...args: A): void {
+    this.#dispatcher.run(String(label), fn as (...a: never[]) => unknown, ...args);
+  }
+
   /** Adds a connection-state listener (or, with an event name, any event listener). */
   override addListener(listener: StateListener): this;
   override addListener<T extends EventEmitter.EventNames<ClientEvents>>(event: T, fn: EventEmitter.EventListener<ClientEvents, T>, context?: unknown): this;
   override addListener(a: unknown, b?: unknown, c?: unknown): this {
-    if (typeof a === 'function') return this.on('state', a as StateListener);
+    if (typeof a === 'function') return super.addListener('state', a as StateListener);
     return super.addListener(a as 'state', b as StateListener, c);
   }
 
@@ -213,7 +196,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   override removeListener(listener: StateListener): this;
   override removeListener<T extends EventEmitter.EventNames<ClientEvents>>(event: T, fn?: EventEmitter.EventListener<ClientEvents, T>, context?: unknown, once?: boolean): this;
   override removeListener(a: unknown, b?: unknown, c?: unknown, d?: boolean): this {
-    if (typeof a === 'function') return this.off('state', a as StateListener);
+    if (typeof a === 'function') return super.removeListener('state', a as StateListener);
     return super.removeListener(a as 'state', b as StateListener, c, d);
   }
 
@@ -225,32 +208,14 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   waitForState(state: ConnectionState, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
     if (this.state === state) return Promise.resolve();
     if (this.#session.isClosed) return Promise.reject(new ClientClosedError(`the client is closed; it will not reach ${state}`));
-    return new Promise((resolve, reject) => {
-      const cleanup = () => {
-        this.off('state', onState);
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const onState = (s: ConnectionState) => {
-        if (s === state) {
-          cleanup();
-          resolve();
-        } else if (this.#session.isClosed) {
-          cleanup();
-          reject(new ClientClosedError(`the client was closed before reaching ${state}`));
-        }
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(options.signal!.reason);
-      };
-      const timer = options.timeout === undefined ? undefined : setTimeout(() => {
-        cleanup();
-        reject(new OperationTimeoutError({ op: 'waitForState' }, `OPERATIONTIMEOUT: state ${state} not reached within ${options.timeout} ms (now ${this.state})`));
-      }, options.timeout);
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.on('state', onState);
+    return waitFor<void>((settle) => this.#dispatcher.observe({
+      state: (s) => {
+        if (s === state) settle.resolve();
+        else if (this.#session.isClosed) settle.reject(new ClientClosedError(`the client was closed before reaching ${state}`));
+      },
+    }), {
+      ...options,
+      timeoutError: () => new OperationTimeoutError({ op: 'waitForState' }, `OPERATIONTIMEOUT: state ${state} not reached within ${options.timeout} ms (now ${this.state})`),
     });
   }
 
@@ -258,27 +223,11 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
    * The state changes as an async iterator (`for await (const { state } of zk.states())`);
    * it ends on `break` or when `signal` aborts. Changes are buffered, never dropped.
    */
-  async *states(options: { signal?: AbortSignal } = {}): AsyncGenerator<{ state: ConnectionState; previous: ConnectionState }> {
-    const buffer: Array<{ state: ConnectionState; previous: ConnectionState }> = [];
-    let wake: (() => void) | null = null;
-    const onState = (state: ConnectionState, previous: ConnectionState) => {
-      buffer.push({ state, previous });
-      wake?.();
-    };
-    const onAbort = () => wake?.();
-    this.on('state', onState);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      for (;;) {
-        while (buffer.length > 0) yield buffer.shift()!;
-        if (options.signal?.aborted) return;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-    } finally {
-      this.off('state', onState);
-      options.signal?.removeEventListener('abort', onAbort);
-    }
+  states(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<{ state: ConnectionState; previous: ConnectionState }> {
+    let unobserve = (): void => {};
+    const queue = new AsyncQueue<{ state: ConnectionState; previous: ConnectionState }>({ signal: options.signal, onAbort: 'end', cleanup: () => unobserve() });
+    unobserve = this.#dispatcher.observe({ state: (state, previous) => queue.push({ state, previous }) });
+    return queue;
   }
 
   /** Adds credentials (e.g. `addAuth('digest', 'user:password')`); they are re-sent after every reconnect. */
@@ -302,57 +251,36 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   /** The node's Stat, or null when it does not exist. A `watch` fires on creation, change or deletion. */
   exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
-    return this.#read(path, options, OpCode.exists, 'exists', (r, err, sp, watch) => {
-      if (err === ErrorCode.NONODE) {
-        if (watch) this.#session.watches.add('exist', sp, watch);
-        return null;
-      }
-      const stat = readStat(r);
-      if (watch) this.#session.watches.add('data', sp, watch);
-      return stat;
-    }, ErrorCode.NONODE);
+    return this.#read(path, options, READ_KEYS, OpCode.exists, 'exists', decodeExists, 'exist', ErrorCode.NONODE);
   }
 
   /** The node's data and Stat. @throws NoNodeError */
   get(path: string, options: WatchOptions = {}): Promise<GetDataResult> {
-    return this.#read(path, options, OpCode.getData, 'getData', (r, _err, sp, watch) => {
-      const res = readGetData(r);
-      if (watch) this.#session.watches.add('data', sp, watch);
-      return res;
-    });
+    return this.#read(path, options, READ_KEYS, OpCode.getData, 'getData', readGetData, 'data');
   }
 
   /** The names of the node's children (with `includeStat`, also its Stat). @throws NoNodeError */
   getChildren(path: string, options?: WatchOptions & { includeStat?: false }): Promise<string[]>;
   getChildren(path: string, options: WatchOptions & { includeStat: true }): Promise<{ children: string[]; stat: Stat }>;
   getChildren(path: string, options: WatchOptions & { includeStat?: boolean } = {}): Promise<string[] | { children: string[]; stat: Stat }> {
-    const withStat = options.includeStat === true;
-    return this.#read(path, options, withStat ? OpCode.getChildren2 : OpCode.getChildren, 'getChildren', (r, _err, sp, watch) => {
-      const children = r.strings();
-      const res = withStat ? { children, stat: readStat(r) } : children;
-      if (watch) this.#session.watches.add('child', sp, watch);
-      return res;
-    }, 0, ['watch', 'includeStat']);
+    if (options?.includeStat === true) return this.#read(path, options, CHILDREN_KEYS, OpCode.getChildren2, 'getChildren', decodeChildren2, 'child');
+    return this.#read(path, options, CHILDREN_KEYS, OpCode.getChildren, 'getChildren', decodeChildren, 'child');
   }
 
-  /** A read that may leave a one-shot watch: `decode` gets the server path and the watcher to register. */
-  #read<T>(
-    path: string,
-    options: WatchOptions,
-    type: number,
-    op: string,
-    decode: (r: Reader, err: number, serverPath: string, watch: Watcher | undefined) => T,
-    acceptErr = 0,
-    keys: readonly string[] = ['watch'],
-  ): Promise<T> {
-    const watch = options.watch;
-    let serverPath = '';
-    return this.#call(path, type, op, (sp) => {
+  /** A read that may leave a one-shot watch of `kind`: it travels with the request, registered when the reply arrives. */
+  #read<T>(path: string, options: WatchOptions, keys: readonly string[], type: number, op: string, decode: Decoder<T>, kind: WatchKind, acceptErr = 0): Promise<T> {
+    let sp: string;
+    const watch = options?.watch;
+    try {
+      validatePath(path);
       checkOptions(options, keys);
       if (watch !== undefined && typeof watch !== 'function') throw new InvalidArgumentError('watch', 'must be a function');
-      serverPath = sp;
-      return (w) => writePathWatch(w, sp, watch !== undefined);
-    }, (r, err) => decode(r, err, serverPath, watch), acceptErr);
+      sp = prependChroot(this.#chroot, path);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const spec = watch === undefined ? undefined : { kind, path: sp, fn: watch };
+    return this.#session.submit(type, op, path, (w) => writePathWatch(w, sp, watch !== undefined), decode, acceptErr, spec);
   }
 
   /** The node's ACL and Stat. */
@@ -384,11 +312,8 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   getConfig(options: WatchOptions = {}): Promise<GetDataResult> {
     const sp = '/zookeeper/config';
     const watch = options.watch;
-    return this.#session.submit(OpCode.getData, 'getConfig', sp, (w) => writePathWatch(w, sp, watch !== undefined), (r) => {
-      const res = readGetData(r);
-      if (watch) this.#session.watches.add('data', sp, watch);
-      return res;
-    });
+    const spec = watch === undefined ? undefined : { kind: 'data' as const, path: sp, fn: watch };
+    return this.#session.submit(OpCode.getData, 'getConfig', sp, (w) => writePathWatch(w, sp, watch !== undefined), readGetData, 0, spec);
   }
 
   /** Changes the ensemble's membership (needs `reconfigEnabled` on the server). */
@@ -425,64 +350,29 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   create(path: string, data?: Buffer | Uint8Array | string | null, options: CreateOptions = {}): Promise<string | { path: string; stat: Stat }> {
     let op: MultiOp;
     try {
-      op = this.#createOp(path, data, options);
+      op = createOp(path, data, options, this.#chroot, this.#defaultAcl);
     } catch (err) {
       return Promise.reject(err);
     }
-    const send = () => this.#session.submit(op.type, 'create', path, op.write, (r) => {
-      const created = stripChroot(this.#chroot, r.str());
-      return op.type === OpCode.create || !options.withStat ? created : { path: created, stat: readStat(r) };
-    });
-    if (!options.makePath) return send();
-    return send().catch(async (err) => {
+    const decode: Decoder<string | { path: string; stat: Stat }> = options.withStat && op.type !== OpCode.create
+      ? (r) => ({ path: this.#decodeCreated(r, 0), stat: readStat(r) })
+      : this.#decodeCreated;
+    const sent = this.#session.submit(op.type, 'create', path, op.write, decode);
+    if (!options.makePath) return sent;
+    return sent.catch(async (err) => {
       if (!(err instanceof NoNodeError)) throw err;
       await this.ensurePath(parentOf(path));
-      return send();
+      return this.#session.submit(op.type, 'create', path, op.write, decode);
     });
-  }
-
-  #createOp(path: string, data: unknown, options: CreateOptions): MultiOp {
-    checkOptions(options, CREATE_KEYS);
-    const sequential = options.sequential === true;
-    validatePath(path, sequential);
-    const buf = toData(data);
-    const acl = options.acl ?? this.#defaultAcl;
-    if (!Array.isArray(acl) || acl.length === 0) throw new InvalidArgumentError('acl', 'must be a non-empty array of ACL entries');
-    const sp = prependChroot(this.#chroot, path);
-    if (options.ttl !== undefined) {
-      if (!Number.isInteger(options.ttl) || options.ttl <= 0 || options.ttl > MAX_TTL) throw new InvalidArgumentError('ttl', `must be an integer in (0, ${MAX_TTL}]`);
-      if (options.ephemeral || options.container) throw new InvalidArgumentError('ttl', 'cannot be combined with ephemeral or container');
-      const flags = sequential ? CreateFlag.PERSISTENT_SEQUENTIAL_WITH_TTL : CreateFlag.PERSISTENT_WITH_TTL;
-      const ttl = BigInt(options.ttl);
-      return { type: OpCode.createTTL, op: 'create', path, write: (w) => writeCreate(w, sp, buf, acl, flags, ttl) };
-    }
-    if (options.container) {
-      if (options.ephemeral || sequential) throw new InvalidArgumentError('container', 'cannot be ephemeral or sequential');
-      return { type: OpCode.createContainer, op: 'create', path, write: (w) => writeCreate(w, sp, buf, acl, CreateFlag.CONTAINER) };
-    }
-    const flags = (options.ephemeral ? 1 : 0) | (sequential ? 2 : 0);
-    return { type: options.withStat ? OpCode.create2 : OpCode.create, op: 'create', path, write: (w) => writeCreate(w, sp, buf, acl, flags) };
   }
 
   /** Creates `path` and every missing parent, without data. Resolves when it exists. */
   async ensurePath(path: string, options: { acl?: readonly Acl[] } = {}): Promise<void> {
     validatePath(path);
     checkOptions(options, ['acl']);
-    const full = prependChroot(this.#chroot, path);
-    if (full === '/') return;
-    if (this.#chroot && (await this.exists(path)) !== null) return;
-    const acl = options.acl ?? this.#defaultAcl;
-    // Every prefix in one pipelined burst: the server applies them in order.
-    const prefixes: string[] = [];
-    for (let i = full.indexOf('/', 1); i !== -1; i = full.indexOf('/', i + 1)) prefixes.push(full.slice(0, i));
-    prefixes.push(full);
-    const results = await Promise.allSettled(
-      prefixes.map((sp) => this.#session.submit(OpCode.create, 'create', stripChroot(this.#chroot, sp), (w) => writeCreate(w, sp, null, acl, 0), () => undefined)),
-    );
-    const last = results[results.length - 1]!;
-    if (last.status === 'fulfilled' || last.reason instanceof NodeExistsError) return;
-    const first = results.find((r) => r.status === 'rejected' && !(r.reason instanceof NodeExistsError)) as PromiseRejectedResult;
-    throw first.reason;
+    const acl = options.acl;
+    if (acl === undefined) return ensurePath(this.#tree, path);
+    return ensurePath({ ...this.#tree, createEmpty: (sp) => this.#session.submit(OpCode.create, 'create', stripChroot(this.#chroot, sp), (w) => writeCreate(w, sp, null, acl, 0), () => undefined) }, path);
   }
 
   /** Replaces the node's data; `version` (default -1, any) must match. @throws BadVersionError, NoNodeError */
@@ -518,37 +408,14 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
     } catch (err) {
       return Promise.reject(err);
     }
-    if (options.recursive) return this.#deleteTree(path, version);
+    if (options.recursive) return deleteTree(this.#tree, path, version);
     return this.#call(path, OpCode.delete, 'delete', (sp) => (w) => writePathVersion(w, sp, version), () => undefined);
-  }
-
-  async #deleteTree(path: string, version: number): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      let children: string[];
-      try {
-        children = await this.getChildren(path);
-      } catch (err) {
-        if (err instanceof NoNodeError) return;
-        throw err;
-      }
-      await Promise.all(children.map((c) => this.#deleteTree(joinPath(path, c), -1)));
-      if (path === '/') return;
-      try {
-        await this.delete(path, { version });
-        return;
-      } catch (err) {
-        if (err instanceof NoNodeError) return;
-        if (!(err instanceof NotEmptyError)) throw err;
-        // A child appeared meanwhile: go round again (bounded).
-      }
-    }
-    throw new NotEmptyError({ op: 'delete', path }, `NOTEMPTY: ${path} (delete): children kept appearing`);
   }
 
   /** Starts a transaction: add operations, then `commit()`. */
   transaction(): Transaction {
     return new Transaction({
-      createOp: (path, data, options) => this.#createOp(path, data, options),
+      createOp: (path, data, options) => createOp(path, data, options, this.#chroot, this.#defaultAcl),
       chroot: this.#chroot,
       submitMulti: (ops) =>
         this.#session.submit(OpCode.multi, 'multi', undefined, (w) => writeMulti(w, ops), (r, err) => {
@@ -581,15 +448,17 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
    */
   addWatch(path: string, listener: Watcher, options: { recursive?: boolean } = {}): Promise<void> {
     if (typeof listener !== 'function') return Promise.reject(new InvalidArgumentError('listener', 'must be a function'));
-    const kind: WatchKind = options.recursive ? 'persistentRecursive' : 'persistent';
-    let serverPath = '';
-    return this.#call(path, OpCode.addWatch, 'addWatch', (sp) => {
+    let sp: string;
+    try {
+      validatePath(path);
       checkOptions(options, ['recursive']);
-      serverPath = sp;
-      return (w) => writePathInt(w, sp, options.recursive ? 1 : 0);
-    }, () => {
-      this.#session.watches.add(kind, serverPath, listener);
-    });
+      sp = prependChroot(this.#chroot, path);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const recursive = options.recursive === true;
+    const spec = { kind: recursive ? 'persistentRecursive' as const : 'persistent' as const, path: sp, fn: listener };
+    return this.#session.submit(OpCode.addWatch, 'addWatch', path, (w) => writePathInt(w, sp, recursive ? 1 : 0), () => undefined, 0, spec);
   }
 
   /**
@@ -599,28 +468,9 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   async removeWatches(path: string, listener?: Watcher, options: { type?: WatcherType; local?: boolean } = {}): Promise<void> {
     validatePath(path);
     checkOptions(options, ['type', 'local']);
-    const type = options.type ?? 'any';
-    const kinds: Record<WatcherType, WatchKind[]> = {
-      data: ['data', 'exist'],
-      children: ['child'],
-      persistent: ['persistent', 'persistentRecursive'],
-      any: ['data', 'exist', 'child', 'persistent', 'persistentRecursive'],
-    };
-    if (!kinds[type]) throw new InvalidArgumentError('type', `must be one of ${Object.keys(kinds).join(', ')}`);
     const sp = prependChroot(this.#chroot, path);
-    const reg = this.#session.watches;
-    let found = false;
-    for (const k of kinds[type]) {
-      if (reg.has(k, sp, listener)) found = true;
-      reg.remove(k, sp, listener);
-    }
-    if (!found) throw new InvalidArgumentError('listener', `no ${type} watch at ${path}`);
-    if (options.local) return;
-    const left = (ks: WatchKind[]) => ks.some((k) => reg.has(k, sp));
-    // The server knows one watch per kind and path; remove it there once none is left here.
-    const wire = type === 'data' ? 2 : type === 'children' ? 1 : 3;
-    const wireKinds = type === 'persistent' || type === 'any' ? kinds.any : kinds[type];
-    if (left(wireKinds)) return;
+    const wire = this.#dispatcher.removeWatchers(options.type ?? 'any', sp, listener);
+    if (options.local || wire === null) return;
     try {
       await this.#session.submit(OpCode.removeWatches, 'removeWatches', path, (w) => writePathInt(w, sp, wire), () => undefined);
     } catch (err) {
@@ -635,7 +485,7 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   watch(path: string, options: { recursive?: boolean; signal?: AbortSignal; maxBuffered?: number } = {}): AsyncIterableIterator<WatchedEvent> {
     validatePath(path);
     checkOptions(options, ['recursive', 'signal', 'maxBuffered']);
-    return new WatchStream({
+    return watchStream({
       add: (fn) => this.addWatch(path, fn, { recursive: options.recursive ?? false }),
       remove: (fn) => (this.state === ConnectionState.LOST ? Promise.resolve() : this.removeWatches(path, fn, { type: 'persistent' }).catch(() => {})),
       signal: options.signal,
@@ -645,7 +495,11 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
 
   // --- diagnostics -----------------------------------------------------------------
 
-  /** For `@zookit/testing` only: the session id and password, to expire the session on the server. */
+  /**
+   * The live session's id and password and the server it is on (undefined while
+   * disconnected): resume it elsewhere with the `session: { id, password }` option.
+   * Never logged or shown by the client. @throws ClientClosedError after `stop()`.
+   */
   [sessionCredentials](): { sessionId: bigint; password: Buffer; host: string; port: number } | undefined {
     if (this.#session.isClosed) throw new ClientClosedError();
     return this.#session.credentials();
@@ -660,4 +514,17 @@ export class ZooKeeperClient extends EventEmitter<ClientEvents> implements Async
   toJSON(): Record<string, string> {
     return { hosts: this.#hosts, state: this.state, sessionId: `0x${this.sessionId.toString(16)}` };
   }
+}
+
+function decodeExists(r: Reader, err: number): Stat | null {
+  return err === ErrorCode.NONODE ? null : readStat(r);
+}
+
+function decodeChildren(r: Reader): string[] {
+  return r.strings();
+}
+
+function decodeChildren2(r: Reader): { children: string[]; stat: Stat } {
+  const children = r.strings();
+  return { children, stat: readStat(r) };
 }

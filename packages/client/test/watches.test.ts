@@ -64,7 +64,7 @@ describe('one-shot watches', () => {
     await inbox.waitFor(1);
     await zk.sync('/w');
     expect(inbox.items).toHaveLength(1);
-    expect(errors.map((e) => e.message)).toEqual(['listener bug']);
+    expect(errors.map((e) => (e.cause as Error).message)).toEqual(['listener bug']);
   });
 });
 

@@ -1,5 +1,7 @@
-import type { Acl, ClientInfo, Stat } from '../types.js';
-import { JuteDecodeError, type Reader } from './reader.js';
+import { JuteDecodeError } from './errors.js';
+import { OpCode } from './opcodes.js';
+import type { Reader } from './reader.js';
+import type { Acl, ClientInfo, Stat } from './types.js';
 import type { Writer } from './writer.js';
 
 /** Size of a serialized Stat. */
@@ -73,6 +75,20 @@ export function readConnectResponse(r: Reader): ConnectResponse {
   // Before 3.9 readOnly is appended outside the record and may be absent.
   const readOnly = r.remaining > 0 ? r.bool() : false;
   return { protocolVersion, timeOut, sessionId, passwd, readOnly };
+}
+
+export interface RequestHeader {
+  xid: number;
+  type: number;
+}
+
+/** The header every request after the ConnectRequest starts with. */
+export function writeRequestHeader(w: Writer, xid: number, type: number): void {
+  w.int(xid).int(type);
+}
+
+export function readRequestHeader(r: Reader): RequestHeader {
+  return { xid: r.int(), type: r.int() };
 }
 
 export interface ReplyHeader {
@@ -180,6 +196,72 @@ export interface MultiHeader {
 
 export function readMultiHeader(r: Reader): MultiHeader {
   return { type: r.int(), done: r.bool(), err: r.int() };
+}
+
+/** One operation of a MultiRequest: its opcode and a writer for its body. */
+export interface MultiOpRecord {
+  type: number;
+  write(w: Writer): void;
+}
+
+/** A MultiRequest body: each op as MultiHeader{type, false, -1} + body, then the {-1, true, -1} terminator. */
+export function writeMulti(w: Writer, ops: readonly MultiOpRecord[]): void {
+  for (const op of ops) {
+    writeMultiHeader(w, op.type, false, -1);
+    op.write(w);
+  }
+  writeMultiHeader(w, -1, true, -1);
+}
+
+/** One result of a MultiResponse, as the server sent it (`type` is the result's opcode, -1 for an error). */
+export type MultiResult =
+  | { type: typeof OpCode.error; err: number }
+  | { type: typeof OpCode.create; path: string }
+  | { type: typeof OpCode.create2 | typeof OpCode.createContainer | typeof OpCode.createTTL; path: string; stat: Stat }
+  | { type: typeof OpCode.delete | typeof OpCode.check }
+  | { type: typeof OpCode.setData; stat: Stat }
+  | ({ type: typeof OpCode.getData } & GetDataResult)
+  | { type: typeof OpCode.getChildren; children: string[] };
+
+/**
+ * Decodes a MultiResponse (multi or multiRead) of at most `opCount` results, up to its
+ * terminator. A reply with more results than operations, or a result type no
+ * operation can produce, is a {@link JuteDecodeError}.
+ */
+export function readMultiResponse(r: Reader, opCount: number): MultiResult[] {
+  const out: MultiResult[] = [];
+  for (;;) {
+    const h = readMultiHeader(r);
+    if (h.done) return out;
+    if (out.length >= opCount) throw new JuteDecodeError('multi reply has more results than operations');
+    out.push(readMultiResult(r, h.type));
+  }
+}
+
+function readMultiResult(r: Reader, type: number): MultiResult {
+  switch (type) {
+    case OpCode.error:
+      return { type, err: r.int() };
+    case OpCode.create:
+      return { type, path: r.str() };
+    case OpCode.create2:
+    case OpCode.createContainer:
+    case OpCode.createTTL: {
+      const path = r.str();
+      return { type, path, stat: readStat(r) };
+    }
+    case OpCode.delete:
+    case OpCode.check:
+      return { type };
+    case OpCode.setData:
+      return { type, stat: readStat(r) };
+    case OpCode.getData:
+      return { type, ...readGetData(r) };
+    case OpCode.getChildren:
+      return { type, children: r.strings() };
+    default:
+      throw new JuteDecodeError(`multi reply has an unexpected result type ${type}`);
+  }
 }
 
 /** Guard for loops over records: a reply must not claim more items than it could hold. */

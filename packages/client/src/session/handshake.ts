@@ -1,0 +1,99 @@
+import { OpCode, Reader, Writer, readConnectResponse, readReplyHeader, writeConnectRequest } from '@zookit/protocol';
+import { AuthFailedError, ProtocolError, errorFromCode } from '../errors.js';
+import type { SaslOptions } from '../options.js';
+import { DigestMd5Client } from './sasl.js';
+
+/** Session id and password; a zero id asks for a new session. */
+export interface SessionKey {
+  sessionId: bigint;
+  password: Buffer;
+}
+
+export const NO_PASSWORD = Buffer.alloc(16);
+
+/** The ConnectRequest frame: resume `key` (or start a session when its id is 0). */
+export function connectFrame(key: SessionKey | null, lastZxid: bigint, sessionTimeout: number, readOnly: boolean): Buffer {
+  const w = new Writer(64);
+  writeConnectRequest(w, {
+    protocolVersion: 0,
+    lastZxidSeen: lastZxid,
+    timeOut: sessionTimeout,
+    sessionId: key?.sessionId ?? 0n,
+    passwd: key?.password ?? NO_PASSWORD,
+    readOnly,
+  });
+  return w.frame();
+}
+
+/** What the server answered to a ConnectRequest. */
+export type ConnectAnswer =
+  | { expired: true }
+  | { expired: false; sessionId: bigint; password: Buffer; timeout: number; readOnly: boolean };
+
+/** Reads a ConnectResponse. @throws ProtocolError when the server refused the handshake or sent nonsense. */
+export function readConnectAnswer(frame: Buffer): ConnectAnswer {
+  if (frame.length === 16) {
+    // A bare ReplyHeader instead of a ConnectResponse: the server refused the
+    // session (a read-only server without local sessions answers NOTREADONLY).
+    const err = frame.readInt32BE(12);
+    throw new ProtocolError(`the server refused the handshake with ${errorFromCode(err).codeName} (${err})`);
+  }
+  const res = readConnectResponse(new Reader(frame));
+  if (res.timeOut <= 0) return { expired: true };
+  if (res.passwd.length !== 16 && res.sessionId !== 0n) throw new ProtocolError(`session password of ${res.passwd.length} bytes`);
+  return { expired: false, sessionId: res.sessionId, password: res.passwd, timeout: res.timeOut, readOnly: res.readOnly };
+}
+
+/** A closeSession request (for a session declared lost locally but still alive on the server). */
+export function closeSessionFrame(xid: number): Buffer {
+  const w = new Writer(16);
+  w.int(xid).int(OpCode.closeSession);
+  return w.frame();
+}
+
+/** Whether `frame` is the answer to our closeSession (anything but a ping or notification). */
+export function isCloseReply(frame: Buffer): boolean {
+  return readReplyHeader(new Reader(frame)).xid >= 0;
+}
+
+/** The SASL DIGEST-MD5 steps after the ConnectResponse, before any other request. */
+export class SaslExchange {
+  readonly #client: DigestMd5Client;
+  readonly #nextXid: () => number;
+  #xid = 0;
+
+  constructor(options: SaslOptions, nextXid: () => number) {
+    this.#client = new DigestMd5Client(options);
+    this.#nextXid = nextXid;
+  }
+
+  /** The first frame to send. */
+  first(): Buffer {
+    return this.#frame(this.#client.initial());
+  }
+
+  /**
+   * A frame arrived during the exchange: null when it is not ours (a ping, a
+   * notification), 'done' when authenticated, else the next frame to send.
+   * @throws AuthFailedError when the server refused the credentials.
+   */
+  onFrame(frame: Buffer): Buffer | 'done' | null {
+    const r = new Reader(frame);
+    const hdr = readReplyHeader(r);
+    if (hdr.xid !== this.#xid) return null;
+    if (hdr.err !== 0) {
+      // 3.8 answers bad credentials with AUTHFAILED, or with SESSIONCLOSEDREQUIRESASLAUTH under enforcement.
+      const cause = errorFromCode(hdr.err, { op: 'sasl' });
+      throw new AuthFailedError({ op: 'sasl', cause }, `AUTHFAILED: SASL DIGEST-MD5 authentication refused by the server (${cause.codeName})`);
+    }
+    const next = this.#client.next(r.buffer() ?? Buffer.alloc(0));
+    return next === null ? 'done' : this.#frame(next);
+  }
+
+  #frame(token: Buffer): Buffer {
+    const w = new Writer(64 + token.length);
+    this.#xid = this.#nextXid();
+    w.int(this.#xid).int(OpCode.sasl).buffer(token);
+    return w.frame();
+  }
+}
