@@ -5,6 +5,8 @@ import { DiscoveryStateError, InstanceDecodeError } from './errors.js';
 import { parseInstance, type ServiceInstance } from './instance.js';
 import { emitIsolated, reportError } from './report.js';
 
+const LABEL = 'ServiceCache';
+
 /** Options of {@link ServiceCache}. */
 export interface ServiceCacheOptions {
   /** Where skipped instance nodes and background failures are logged. */
@@ -38,6 +40,7 @@ export interface ServiceCacheEvents<P> {
  * ```
  */
 export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P>> {
+  readonly #zk: ZooKeeperClient;
   readonly #path: string;
   readonly #logger: Logger | undefined;
   readonly #tree: TreeCache;
@@ -50,6 +53,7 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
 
   constructor(zk: ZooKeeperClient, servicePath: string, options: ServiceCacheOptions = {}) {
     super();
+    this.#zk = zk;
     this.#path = servicePath;
     this.#logger = options.logger;
     this.#tree = new TreeCache(zk, servicePath, { maxDepth: 1 });
@@ -58,11 +62,11 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     this.#tree.on('initialized', () => this.#flush());
     this.#tree.on('resynced', () => {
       this.#flush();
-      emitIsolated(this, 'resynced', this.#logger);
+      emitIsolated(this, this.#zk, LABEL, 'resynced');
     });
     this.#tree.on('stale', () => {
       this.#loading = true;
-      emitIsolated(this, 'stale', this.#logger);
+      emitIsolated(this, this.#zk, LABEL, 'stale');
     });
   }
 
@@ -102,6 +106,11 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     await this.close();
   }
 
+  /** @internal Reports a failure on `'error'` (isolated) and the logger. */
+  report(message: string, err: Error): void {
+    reportError(this, this.#zk, this.#logger, LABEL, message, err);
+  }
+
   #put(c: CacheChange): void {
     if (c.path === this.#path || c.data === null) return;
     try {
@@ -109,7 +118,7 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     } catch (err) {
       if (!(err instanceof InstanceDecodeError)) throw err;
       this.#instances.delete(c.path);
-      reportError(this, this.#logger, 'discovery: skipped an instance node', err);
+      this.report('discovery: skipped an instance node', err);
     }
     this.#touch();
   }
@@ -129,6 +138,6 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     this.#loading = false;
     if (!this.#dirty) return;
     this.#dirty = false;
-    emitIsolated(this, 'changed', this.#logger, this.instances());
+    emitIsolated(this, this.#zk, LABEL, 'changed', this.instances());
   }
 }

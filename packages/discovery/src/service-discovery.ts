@@ -74,9 +74,7 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
   readonly #closeables = new Set<{ close(): Promise<void> }>();
   #started = false;
   #closed = false;
-  readonly #onState = (state: ConnectionState, previous: ConnectionState) => {
-    if (state === ConnectionState.CONNECTED && previous !== ConnectionState.CONNECTED) this.#reRegister();
-  };
+  #unobserve: (() => void) | null = null;
 
   constructor(zk: ZooKeeperClient, options: ServiceDiscoveryOptions) {
     super();
@@ -112,7 +110,12 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
     this.#checkOpen();
     if (this.#started) return;
     this.#started = true;
-    this.#zk.on('state', this.#onState);
+    // An observer, not a 'state' listener: it runs before user listeners, which cannot hide a transition from it.
+    this.#unobserve = this.#zk.observe({
+      state: (state, previous) => {
+        if (state === ConnectionState.CONNECTED && previous !== ConnectionState.CONNECTED) this.#reRegister();
+      },
+    });
   }
 
   /**
@@ -227,7 +230,7 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#zk.off('state', this.#onState);
+    this.#unobserve?.();
     await Promise.allSettled([...this.#closeables].map((c) => c.close()));
     const regs = [...this.#registrations.values()];
     this.#registrations.clear();
@@ -240,7 +243,7 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
   }
 
   #report(message: string, err: Error): void {
-    reportError(this, this.#logger, message, err);
+    reportError(this, this.#zk, this.#logger, 'ServiceDiscovery', message, err);
   }
 
   #reRegister(): void {

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '@zookit/client';
 import type { ServiceInstance } from './instance.js';
-import { reportError } from './report.js';
 import type { ServiceCache } from './service-cache.js';
 
 /** How a provider picks among the usable instances (Curator's strategies). */
@@ -136,7 +135,7 @@ export class ServiceProvider<P = unknown> {
     try {
       return this.#filter(instance) === true;
     } catch (err) {
-      reportError(this.#cache, undefined, 'discovery: a provider filter threw', err instanceof Error ? err : new Error(String(err)));
+      this.#cache.report('discovery: a provider filter threw', err instanceof Error ? err : new Error(String(err)));
       return false;
     }
   }

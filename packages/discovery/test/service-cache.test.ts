@@ -1,4 +1,4 @@
-import { ConnectionState, InvalidArgumentError } from '@zookit/client';
+import { CallbackError, ConnectionState, InvalidArgumentError } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
 import { InstanceDecodeError, ServiceDiscovery, type ServiceInstance } from '../src/index.js';
 import { expire, harness, next } from './helpers.js';
@@ -65,8 +65,10 @@ describe('ServiceCache', () => {
     expect(ids(cache.instances())).toEqual(['bad', 'good']);
   });
 
-  it('keeps working when a listener throws or rejects', async () => {
-    const { sd } = await discovery();
+  it('keeps working when a listener throws or rejects, and reports each failure once on the client', async () => {
+    const { zk, sd } = await discovery();
+    const reported: CallbackError[] = [];
+    zk.on('error', (e) => reported.push(e as CallbackError));
     const cache = sd.serviceCache('orders');
     const seen: number[] = [];
     cache.on('changed', () => {
@@ -79,6 +81,9 @@ describe('ServiceCache', () => {
     await expect.poll(() => seen.at(-1)).toBe(1);
     await sd.register({ name: 'orders', id: 'b' });
     await expect.poll(() => seen.at(-1)).toBe(2);
+    await expect.poll(() => reported.length).toBe(2 * 2); // two failing listeners, two changes
+    expect(reported.every((e) => e instanceof CallbackError && e.label === "ServiceCache 'changed' listener")).toBe(true);
+    expect(reported.map((e) => (e.cause as Error).message).sort()).toEqual(['async listener bug', 'async listener bug', 'listener bug', 'listener bug']);
   });
 
   it('goes stale when the connection drops, and resyncs with the true difference after it', async () => {
