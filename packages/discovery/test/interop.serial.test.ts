@@ -157,8 +157,9 @@ describe('interop with Curator x-discovery 5.4', () => {
     await removed;
     const ms = performance.now() - killedAt;
     expect(cache.instances()).toEqual([]);
-    // The server expires a session on its tick (2 s here) after the timeout; allow one tick.
-    expect(ms).toBeLessThan(SESSION_TIMEOUT + 2_000);
+    // The server expires a session on the first tick (200 ms on the test server) after the
+    // timeout, counted from the last ping it got; allow that and delivery on a shared machine.
+    expect(ms).toBeLessThan(SESSION_TIMEOUT + 1_000);
     console.log(`SIGKILL → removal from the cache: ${Math.round(ms)} ms (session timeout ${SESSION_TIMEOUT} ms)`);
   });
 
