@@ -48,6 +48,7 @@ export class ServiceProvider<P = unknown> {
   readonly #down = new Map<string, Down>();
   #next = 0;
   #sticky: ServiceInstance<P> | null = null;
+  #memo: { from: readonly ServiceInstance<P>[]; usable: readonly ServiceInstance<P>[] } | null = null;
 
   constructor(cache: ServiceCache<P>, options: ServiceProviderOptions<P> = {}) {
     const { strategy = 'round-robin', filter, downInstancePolicy = {} } = options;
@@ -75,7 +76,7 @@ export class ServiceProvider<P = unknown> {
 
   /** One usable instance, or null when there is none. */
   getInstance(): ServiceInstance<P> | null {
-    const usable = this.getAllInstances();
+    const usable = this.#usable();
     if (usable.length === 0) return null;
     switch (this.#strategy) {
       case 'random':
@@ -91,8 +92,19 @@ export class ServiceProvider<P = unknown> {
 
   /** Every usable instance: enabled, accepted by the filter, not left out for errors. */
   getAllInstances(): ServiceInstance<P>[] {
+    return [...this.#usable()];
+  }
+
+  /** The usable instances; without a filter or down instances, computed once per cache change. */
+  #usable(): readonly ServiceInstance<P>[] {
+    const all = this.#cache.instances();
+    if (!this.#filter && this.#down.size === 0) {
+      if (this.#memo?.from !== all) this.#memo = { from: all, usable: all.filter((i) => i.enabled) };
+      return this.#memo.usable;
+    }
     const now = Date.now();
-    return this.#cache.instances().filter((i) => i.enabled && !this.#isDown(i.id, now) && this.#accepts(i));
+    for (const [id, d] of this.#down) if (now - d.first >= this.#timeout) this.#down.delete(id);
+    return all.filter((i) => i.enabled && !this.#isDown(i.id) && this.#accepts(i));
   }
 
   /** Notes a failed call to `instance`: `errorThreshold` errors within `timeout` leave it out until `timeout` after the first. */
@@ -120,14 +132,9 @@ export class ServiceProvider<P = unknown> {
     return usable[i]!;
   }
 
-  #isDown(id: string, now: number): boolean {
+  #isDown(id: string): boolean {
     const d = this.#down.get(id);
-    if (!d) return false;
-    if (now - d.first >= this.#timeout) {
-      this.#down.delete(id);
-      return false;
-    }
-    return d.errors >= this.#threshold;
+    return d !== undefined && d.errors >= this.#threshold;
   }
 
   #accepts(instance: ServiceInstance<P>): boolean {
