@@ -144,12 +144,12 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
    * with the new data after a new session); any other (another process's, a Java service's)
    * has its node's data set. Fields the JSON held that zookit does not model, and the
    * payload's `"@class"`, are kept.
-   * @throws NoNodeError the instance is not registered anywhere; DiscoveryStateError not started
+   * @throws InvalidArgumentError a field of the wrong type (nothing is sent); NoNodeError the instance is not registered anywhere; DiscoveryStateError not started
    */
   async update(instance: ServiceInstance<P>, options: WriteOptions = {}): Promise<ServiceInstance<P>> {
     this.#checkStarted();
-    checkSegment('name', instance?.name);
-    checkSegment('id', instance.id);
+    if (!instance || typeof instance !== 'object') throw new InvalidArgumentError('instance', 'must be a service instance');
+    buildInstance({ ...instance }); // the same checks as register(); the instance itself is written (with what it carries)
     const bytes = serializeInstance(instance, this.#classes(options));
     const reg = this.#registrations.get(instance.id);
     if (!reg) {

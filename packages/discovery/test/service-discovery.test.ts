@@ -75,6 +75,8 @@ describe('ServiceDiscovery registry', () => {
     const json = JSON.parse((await zk.get('/services/orders/j1')).data.toString());
     expect(json).toMatchObject({ port: 81, color: 'blue', payload: { '@class': 'com.example.Details', zone: 'b' } });
     await expect(sd.update({ ...read, id: 'missing' })).rejects.toBeInstanceOf(NoNodeError);
+    await expect(sd.update({ ...read, port: '81' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(sd.update({ ...read, serviceType: 'ODD' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('writes payloadClass into object payloads (option of the registry or of one write)', async () => {
