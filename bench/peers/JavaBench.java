@@ -369,6 +369,7 @@ public class JavaBench {
             new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!has(provider, id) && System.nanoTime() < deadline) Thread.sleep(1);
+            Thread.sleep(num("killAfter")); // a fixed time after registering: the backend's last ping, not its create, starts the expiry
             long killedAt = System.nanoTime();
             child.destroyForcibly(); // SIGKILL
             while (has(provider, id) && System.nanoTime() < deadline) Thread.sleep(1);

@@ -407,6 +407,7 @@ const workloads = {
       const has = () => provider.getAllInstances().some((i) => i.id === id);
       await new Promise((resolve) => child.stdout.once('data', resolve));
       while (!has()) await new Promise((resolve) => provider.cache.once('changed', resolve));
+      await sleep(num('killAfter')); // a fixed time after registering: the backend's last ping, not its create, starts the expiry
       const killedAt = performance.now();
       child.kill('SIGKILL');
       while (has()) await new Promise((resolve) => provider.cache.once('changed', resolve));

@@ -20,6 +20,8 @@ export class Registration {
   /** True once the node was written at least once. */
   written = false;
   #chain: Promise<unknown> = Promise.resolve();
+  /** A create was sent: after a lost reply, a sequential node of ours may exist under a name we never saw. */
+  #triedCreate = false;
 
   constructor(
     readonly zk: ZooKeeperClient,
@@ -101,8 +103,6 @@ export class Registration {
     const i = stats.findIndex((s) => s !== null && s.ephemeralOwner === this.zk.sessionId);
     return i < 0 ? null : `${this.servicePath}/${mine[i]}`;
   }
-
-  #triedCreate = false;
 
   /** Creates the node, its missing parents as containers (as Curator's `creatingParentContainersIfNeeded`). */
   async #create(): Promise<void> {
