@@ -96,8 +96,8 @@ const WORKLOADS = {
   },
   discovery: {
     title: 'service discovery', clients: ['zookit', 'curator'], recipes: true,
-    params: { instances: 3, warmup: q(200000, 50000), calls: q(1000000, 200000), kills: q(5, 1), regTimeout: 2000, killAfter: 1000 },
-    rows: [['ServiceProvider.getInstance(), warm provider of 3, µs/call', 'get_us', -1, 3], ['backend SIGKILL → gone from the provider, ms (session timeout 2 s, killed 1 s after registering)', 'removal_ms', -1, 0]],
+    params: { instances: 3, warmup: q(200000, 50000), calls: q(1000000, 200000), kills: q(5, 1), regTimeout: 2000, killAfter: 1000, node: process.execPath },
+    rows: [['ServiceProvider.getInstance(), warm provider of 3, µs/call', 'get_us', -1, 3], ['backend SIGKILL → gone from the provider, ms (session timeout 2 s, killed 1 s after it registered)', 'removal_ms', -1, 0]],
   },
 };
 const onlyList = opt('--only', '').split(',').filter(Boolean);

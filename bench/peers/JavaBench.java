@@ -341,7 +341,7 @@ public class JavaBench {
     }
 
     // ServiceProvider.getInstance() from a warm provider, and the time from a backend's SIGKILL until the
-    // provider no longer returns it (the backend is another JVM registering with Curator; its session expires).
+    // provider no longer returns it (the backend is another process; its session expires).
     static String discovery() throws Exception {
         if (!curator) return json("na", "no discovery recipe");
         H h = open(P.get("hosts"));
@@ -363,13 +363,16 @@ public class JavaBench {
         List<Double> removals = new ArrayList<>();
         for (int k = 0; k < num("kills"); k++) {
             String id = "victim-" + k;
-            Process child = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), "JavaBench", "curator", "registrar",
-                "hosts=" + P.get("hosts"), "base=" + base, "id=" + id, "sessionTimeout=" + P.get("regTimeout"))
+            // The same backend as zookit's run (a Node registrar), so only the provider differs.
+            Process child = new ProcessBuilder(P.get("node"), "peers/discovery-registrar.mjs", P.get("hosts"), base, "svc", id, P.get("regTimeout"))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            long registeredAt = System.nanoTime();
+            long deadline = registeredAt + 30_000_000_000L;
             while (!has(provider, id) && System.nanoTime() < deadline) Thread.sleep(1);
-            Thread.sleep(num("killAfter")); // a fixed time after registering: the backend's last ping, not its create, starts the expiry
+            // Killed a fixed time after it registered (see node-worker.mjs): the same place in the backend's ping cycle.
+            long wait = (registeredAt + num("killAfter") * 1_000_000L - System.nanoTime()) / 1_000_000L;
+            if (wait > 0) Thread.sleep(wait);
             long killedAt = System.nanoTime();
             child.destroyForcibly(); // SIGKILL
             while (has(provider, id) && System.nanoTime() < deadline) Thread.sleep(1);
@@ -384,17 +387,6 @@ public class JavaBench {
     static boolean has(ServiceProvider<Object> provider, String id) throws Exception {
         for (ServiceInstance<Object> i : provider.getAllInstances()) if (i.getId().equals(id)) return true;
         return false;
-    }
-
-    /** The backend of the discovery workload: registers one instance, prints `registered`, waits to be killed. */
-    static void registrar() throws Exception {
-        H h = open(P.get("hosts"));
-        ServiceDiscovery<Object> sd = ServiceDiscoveryBuilder.builder(Object.class).client(h.cf).basePath(P.get("base")).build();
-        sd.start();
-        sd.registerService(ServiceInstance.builder().name("svc").id(P.get("id")).address("127.0.0.1").port(9999).build());
-        System.out.println("registered");
-        System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
     }
 
     public static void main(String[] args) {
@@ -417,7 +409,6 @@ public class JavaBench {
                 case "sessions": out = sessions(); break;
                 case "watches": out = watches(); break;
                 case "discovery": out = discovery(); break;
-                case "registrar": registrar(); return;
                 default: out = json("na", "no " + workload + " workload");
             }
         } catch (Throwable e) {

@@ -406,8 +406,11 @@ const workloads = {
       const child = spawn(process.execPath, [new URL('./discovery-registrar.mjs', import.meta.url).pathname, P.hosts, basePath, 'svc', id, P.regTimeout], { stdio: ['ignore', 'pipe', 'inherit'] });
       const has = () => provider.getAllInstances().some((i) => i.id === id);
       await new Promise((resolve) => child.stdout.once('data', resolve));
+      const registeredAt = performance.now();
       while (!has()) await new Promise((resolve) => provider.cache.once('changed', resolve));
-      await sleep(num('killAfter')); // a fixed time after registering: the backend's last ping, not its create, starts the expiry
+      // Killed a fixed time after it registered (not after the provider saw it): the expiry
+      // counts from the backend's last ping, so the kill must sit at the same place in its ping cycle for every client.
+      await sleep(Math.max(0, registeredAt + num('killAfter') - performance.now()));
       const killedAt = performance.now();
       child.kill('SIGKILL');
       while (has()) await new Promise((resolve) => provider.cache.once('changed', resolve));
