@@ -52,13 +52,14 @@ export class Registration {
   /**
    * Makes the node hold this registration: creates it when missing, replaces another
    * session's ephemeral, and (before the first write, or with `overwrite`) sets the data of
-   * a node that is ours. Retries through connection loss, a bounded number of times.
+   * a node that is ours. Retries through connection loss, for at most twice the session timeout.
    */
   async ensure(overwrite: boolean): Promise<void> {
+    const deadline = this.#deadline();
     let last: unknown;
-    for (let i = 0; i < ATTEMPTS; i++) {
+    for (let i = 0; i < ATTEMPTS && performance.now() < deadline; i++) {
       try {
-        await this.#connected();
+        await this.#connected(deadline);
         await this.#ensureOnce(overwrite || !this.written);
         this.written = true;
         return;
@@ -122,16 +123,18 @@ export class Registration {
 
   /**
    * Deletes the node: done once it is gone, or (ephemeral) once the session that owned it
-   * is. Retries through connection loss, a bounded number of times.
+   * is. Retries through connection loss, for at most twice the session timeout.
    */
   async remove(): Promise<void> {
     const session = this.zk.sessionId;
+    const deadline = this.#deadline();
     let last: unknown;
-    for (let i = 0; i < ATTEMPTS; i++) {
+    for (let i = 0; i < ATTEMPTS && performance.now() < deadline; i++) {
       if (this.path === null) return;
-      if (this.ephemeral && this.zk.sessionId !== session) return;
+      // A closed client's or an ended session's ephemerals are gone already.
+      if (this.ephemeral && (this.zk.closed || this.zk.sessionId !== session)) return;
       try {
-        await this.#connected();
+        await this.#connected(deadline);
         await this.zk.delete(this.path);
         return;
       } catch (err) {
@@ -143,9 +146,14 @@ export class Registration {
     throw last;
   }
 
-  async #connected(): Promise<void> {
+  /** Every write of a registration gives up after twice the session timeout without success. */
+  #deadline(): number {
+    return performance.now() + Math.max(this.zk.sessionTimeout, 1_000) * 2;
+  }
+
+  async #connected(deadline: number): Promise<void> {
     if (this.zk.state === ConnectionState.CONNECTED) return;
-    await this.zk.waitForState(ConnectionState.CONNECTED, { timeout: Math.max(this.zk.sessionTimeout, 1_000) * 2 });
+    await this.zk.waitForState(ConnectionState.CONNECTED, { timeout: Math.max(1, deadline - performance.now()) });
   }
 }
 

@@ -105,6 +105,16 @@ describe('ServiceDiscovery registry', () => {
     await expect(sd.queryForNames()).rejects.toBeInstanceOf(DiscoveryStateError);
   });
 
+  it('closes quietly after its client was closed (the ephemerals went with the session)', async () => {
+    const { zk, sd } = await discovery();
+    await sd.register({ name: 'orders', id: 'c1' });
+    const errors: Error[] = [];
+    sd.on('error', (e) => errors.push(e));
+    await zk.close();
+    await sd.close();
+    expect(errors).toEqual([]);
+  });
+
   it('skips a malformed or empty instance node with a typed error on its error event', async () => {
     const { zk, sd } = await discovery();
     await sd.register({ name: 'orders', id: 'good' });
