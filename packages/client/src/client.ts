@@ -1,21 +1,18 @@
 import { inspect } from 'node:util';
 import type { EventEmitter } from 'eventemitter3';
-import {
-  OpCode, readAcls, readClientInfos, readGetData, readStat, writeCreate, writeMulti, writePathInt, writePathVersion,
-  writePathWatch, writeReconfig, writeSetAcl, writeSetData, type GetDataResult, type Reader, type Writer,
-} from '@zookit/protocol';
+import { OpCode, readAcls, readClientInfos, readGetData, readStat, writePathVersion, writeReconfig, type GetDataResult, type Reader } from '@zookit/protocol';
 import { OPEN_ACL_UNSAFE } from './acl.js';
-import { AsyncQueue } from './async-queue.js';
-import { createOp, type CreateOptions } from './create-op.js';
-import { ClientClosedError, ErrorCode, InvalidArgumentError, NoNodeError, OperationTimeoutError, errorFromCode } from './errors.js';
+import { AsyncQueue } from './watches/async-queue.js';
+import type { CreateOptions } from './create-op.js';
+import { ClientClosedError, ErrorCode, InvalidArgumentError, OperationTimeoutError } from './errors.js';
 import { IsolatedEmitter, type ClientEvents, type ConnectionObserver, type StateListener } from './events.js';
+import { Operations } from './operations.js';
 import { checkDuration, checkOptions, checkVersion, resolveOptions, toData, type ClientOptions } from './options.js';
-import { parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
+import { stripChroot, validatePath } from './paths.js';
 import { retry, type RetryPolicy } from './retry.js';
-import { Session, type Decoder } from './session/session.js';
-import type { WatchKind } from './session/watch-sink.js';
-import { Transaction } from './transaction-builder.js';
-import { readMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
+import { Session } from './session/session.js';
+import type { Transaction } from './transaction-builder.js';
+import type { MultiReadResult } from './transaction.js';
 import { deleteTree, ensurePath, type TreeOps } from './tree.js';
 import { waitFor } from './wait.js';
 import { Dispatcher } from './watches/dispatcher.js';
@@ -32,7 +29,6 @@ import {
  */
 export const sessionCredentials: unique symbol = Symbol.for('zookit.sessionCredentials') as never;
 
-const ACCEPT_ANY = 1;
 const READ_KEYS = ['watch'];
 const CHILDREN_KEYS = ['watch', 'includeStat'];
 
@@ -50,11 +46,10 @@ const CHILDREN_KEYS = ['watch', 'includeStat'];
 export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements AsyncDisposable {
   readonly #session: Session;
   readonly #dispatcher: Dispatcher;
+  readonly #ops: Operations;
   readonly #chroot: string;
-  readonly #defaultAcl: readonly Acl[];
   readonly #hosts: string;
   readonly #tree: TreeOps;
-  readonly #decodeCreated: Decoder<string>;
 
   constructor(options: ClientOptions = {}) {
     const config = resolveOptions(options);
@@ -64,19 +59,18 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
     this.#dispatcher = dispatcher;
     this.#chroot = config.chroot;
     this.#hosts = options.hosts ?? '127.0.0.1:2181';
-    this.#defaultAcl = options.defaultAcl ?? OPEN_ACL_UNSAFE;
-    this.#decodeCreated = (r) => stripChroot(this.#chroot, r.str());
     this.#session = new Session(config, {
       onState: (state, previous) => dispatcher.state(state, previous),
       onError: (error) => this.emit('error', error),
       onClosing: () => dispatcher.closing(),
       watches: dispatcher,
     });
+    this.#ops = new Operations(this.#session, dispatcher, config.chroot, options.defaultAcl ?? OPEN_ACL_UNSAFE);
     this.#tree = {
       chroot: config.chroot,
       exists: (p) => this.exists(p),
       getChildren: (p) => this.getChildren(p),
-      createEmpty: (sp) => this.#session.submit(OpCode.create, 'create', stripChroot(this.#chroot, sp), (w) => writeCreate(w, sp, null, this.#defaultAcl, 0), () => undefined),
+      createEmpty: (sp) => this.#ops.createEmpty(sp),
       deleteNode: (p, version) => this.delete(p, { version }),
     };
     for (const a of options.authData ?? []) void this.addAuth(a.scheme, a.credential).catch(() => {});
@@ -251,51 +245,35 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
 
   /** The node's Stat, or null when it does not exist. A `watch` fires on creation, change or deletion. */
   exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
-    return this.#read(path, options, READ_KEYS, OpCode.exists, 'exists', decodeExists, 'exist', ErrorCode.NONODE);
+    return this.#ops.read(path, options, READ_KEYS, OpCode.exists, 'exists', decodeExists, 'exist', ErrorCode.NONODE);
   }
 
   /** The node's data and Stat. @throws NoNodeError */
   get(path: string, options: WatchOptions = {}): Promise<GetDataResult> {
-    return this.#read(path, options, READ_KEYS, OpCode.getData, 'getData', readGetData, 'data');
+    return this.#ops.read(path, options, READ_KEYS, OpCode.getData, 'getData', readGetData, 'data');
   }
 
   /** The names of the node's children (with `includeStat`, also its Stat). @throws NoNodeError */
   getChildren(path: string, options?: WatchOptions & { includeStat?: false }): Promise<string[]>;
   getChildren(path: string, options: WatchOptions & { includeStat: true }): Promise<{ children: string[]; stat: Stat }>;
   getChildren(path: string, options: WatchOptions & { includeStat?: boolean } = {}): Promise<string[] | { children: string[]; stat: Stat }> {
-    if (options?.includeStat === true) return this.#read(path, options, CHILDREN_KEYS, OpCode.getChildren2, 'getChildren', decodeChildren2, 'child');
-    return this.#read(path, options, CHILDREN_KEYS, OpCode.getChildren, 'getChildren', decodeChildren, 'child');
-  }
-
-  /** A read that may leave a one-shot watch of `kind`: it travels with the request, registered when the reply arrives. */
-  #read<T>(path: string, options: WatchOptions, keys: readonly string[], type: number, op: string, decode: Decoder<T>, kind: WatchKind, acceptErr = 0): Promise<T> {
-    let sp: string;
-    const watch = options?.watch;
-    try {
-      validatePath(path);
-      checkOptions(options, keys);
-      if (watch !== undefined && typeof watch !== 'function') throw new InvalidArgumentError('watch', 'must be a function');
-      sp = prependChroot(this.#chroot, path);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const spec = watch === undefined ? undefined : { kind, path: sp, fn: watch };
-    return this.#session.submit(type, op, path, (w) => writePathWatch(w, sp, watch !== undefined), decode, acceptErr, spec);
+    if (options?.includeStat === true) return this.#ops.read(path, options, CHILDREN_KEYS, OpCode.getChildren2, 'getChildren', decodeChildren2, 'child');
+    return this.#ops.read(path, options, CHILDREN_KEYS, OpCode.getChildren, 'getChildren', decodeChildren, 'child');
   }
 
   /** The node's ACL and Stat. */
   getAcls(path: string): Promise<{ acls: Acl[]; stat: Stat }> {
-    return this.#call(path, OpCode.getACL, 'getACL', (sp) => (w) => w.string(sp), (r) => ({ acls: readAcls(r), stat: readStat(r) }));
+    return this.#ops.call(path, OpCode.getACL, 'getACL', (sp) => (w) => w.string(sp), (r) => ({ acls: readAcls(r), stat: readStat(r) }));
   }
 
   /** The number of nodes under `path`, at any depth (3.6+). */
   getAllChildrenNumber(path: string): Promise<number> {
-    return this.#call(path, OpCode.getAllChildrenNumber, 'getAllChildrenNumber', (sp) => (w) => w.string(sp), (r) => r.int());
+    return this.#ops.call(path, OpCode.getAllChildrenNumber, 'getAllChildrenNumber', (sp) => (w) => w.string(sp), (r) => r.int());
   }
 
   /** Paths of this session's ephemeral nodes under `prefix` (3.6+). */
   getEphemerals(prefix = '/'): Promise<string[]> {
-    return this.#call(prefix, OpCode.getEphemerals, 'getEphemerals', (sp) => (w) => w.string(sp), (r) => r.strings().map((p) => stripChroot(this.#chroot, p)));
+    return this.#ops.call(prefix, OpCode.getEphemerals, 'getEphemerals', (sp) => (w) => w.string(sp), (r) => r.strings().map((p) => stripChroot(this.#chroot, p)));
   }
 
   /** Identities authenticated on this session (3.7+). */
@@ -305,15 +283,12 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
 
   /** Waits until the server this client talks to has caught up with the leader for `path`. */
   sync(path: string): Promise<void> {
-    return this.#call(path, OpCode.sync, 'sync', (sp) => (w) => w.string(sp), () => undefined);
+    return this.#ops.call(path, OpCode.sync, 'sync', (sp) => (w) => w.string(sp), () => undefined);
   }
 
   /** The ensemble's configuration (`/zookeeper/config`, never chrooted). */
   getConfig(options: WatchOptions = {}): Promise<GetDataResult> {
-    const sp = '/zookeeper/config';
-    const watch = options.watch;
-    const spec = watch === undefined ? undefined : { kind: 'data' as const, path: sp, fn: watch };
-    return this.#session.submit(OpCode.getData, 'getConfig', sp, (w) => writePathWatch(w, sp, watch !== undefined), readGetData, 0, spec);
+    return this.#ops.getConfig(options);
   }
 
   /** Changes the ensemble's membership (needs `reconfigEnabled` on the server). */
@@ -323,19 +298,7 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
 
   /** Reads several nodes in one round trip (3.6+); each result is the read's value or its Error. */
   multiRead(ops: ReadonlyArray<{ op: 'get' | 'getChildren'; path: string }>): Promise<MultiReadResult[]> {
-    let encoded: MultiOp[];
-    try {
-      encoded = ops.map(({ op, path }) => {
-        validatePath(path);
-        if (op !== 'get' && op !== 'getChildren') throw new InvalidArgumentError('op', `"${String(op)}" is not a read`);
-        const sp = prependChroot(this.#chroot, path);
-        return { type: op === 'get' ? OpCode.getData : OpCode.getChildren, op: op === 'get' ? 'getData' : 'getChildren', path, write: (w: Writer) => writePathWatch(w, sp, false) };
-      });
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (encoded.length === 0) return Promise.resolve([]);
-    return this.#session.submit(OpCode.multiRead, 'multiRead', undefined, (w) => writeMulti(w, encoded), (r) => readMulti(r, encoded, (p) => p, true) as MultiReadResult[], ACCEPT_ANY);
+    return this.#ops.multiRead(ops);
   }
 
   // --- writes --------------------------------------------------------------------
@@ -348,22 +311,7 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
   create(path: string, data?: Buffer | Uint8Array | string | null, options?: CreateOptions & { withStat?: false }): Promise<string>;
   create(path: string, data: Buffer | Uint8Array | string | null | undefined, options: CreateOptions & { withStat: true }): Promise<{ path: string; stat: Stat }>;
   create(path: string, data?: Buffer | Uint8Array | string | null, options: CreateOptions = {}): Promise<string | { path: string; stat: Stat }> {
-    let op: MultiOp;
-    try {
-      op = createOp(path, data, options, this.#chroot, this.#defaultAcl);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const decode: Decoder<string | { path: string; stat: Stat }> = options.withStat && op.type !== OpCode.create
-      ? (r) => ({ path: this.#decodeCreated(r, 0), stat: readStat(r) })
-      : this.#decodeCreated;
-    const sent = this.#session.submit(op.type, 'create', path, op.write, decode);
-    if (!options.makePath) return sent;
-    return sent.catch(async (err) => {
-      if (!(err instanceof NoNodeError)) throw err;
-      await this.ensurePath(parentOf(path));
-      return this.#session.submit(op.type, 'create', path, op.write, decode);
-    });
+    return this.#ops.create(path, data, options, (p) => this.ensurePath(p));
   }
 
   /** Creates `path` and every missing parent, without data. Resolves when it exists. */
@@ -372,27 +320,17 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
     checkOptions(options, ['acl']);
     const acl = options.acl;
     if (acl === undefined) return ensurePath(this.#tree, path);
-    return ensurePath({ ...this.#tree, createEmpty: (sp) => this.#session.submit(OpCode.create, 'create', stripChroot(this.#chroot, sp), (w) => writeCreate(w, sp, null, acl, 0), () => undefined) }, path);
+    return ensurePath({ ...this.#tree, createEmpty: (sp) => this.#ops.createEmpty(sp, acl) }, path);
   }
 
   /** Replaces the node's data; `version` (default -1, any) must match. @throws BadVersionError, NoNodeError */
   set(path: string, data: Buffer | Uint8Array | string | null, options: { version?: number } = {}): Promise<Stat> {
-    return this.#call(path, OpCode.setData, 'setData', (sp) => {
-      checkOptions(options, ['version']);
-      const buf = toData(data);
-      const version = checkVersion(options.version);
-      return (w) => writeSetData(w, sp, buf, version);
-    }, readStat);
+    return this.#ops.set(path, data, options);
   }
 
   /** Replaces the node's ACL; `version` is the ACL version (aversion). */
   setAcls(path: string, acls: readonly Acl[], options: { version?: number } = {}): Promise<Stat> {
-    return this.#call(path, OpCode.setACL, 'setACL', (sp) => {
-      checkOptions(options, ['version']);
-      if (!Array.isArray(acls) || acls.length === 0) throw new InvalidArgumentError('acls', 'must be a non-empty array');
-      const version = checkVersion(options.version);
-      return (w) => writeSetAcl(w, sp, acls, version);
-    }, readStat);
+    return this.#ops.setAcls(path, acls, options);
   }
 
   /**
@@ -409,35 +347,12 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
       return Promise.reject(err);
     }
     if (options.recursive) return deleteTree(this.#tree, path, version);
-    return this.#call(path, OpCode.delete, 'delete', (sp) => (w) => writePathVersion(w, sp, version), () => undefined);
+    return this.#ops.call(path, OpCode.delete, 'delete', (sp) => (w) => writePathVersion(w, sp, version), () => undefined);
   }
 
   /** Starts a transaction: add operations, then `commit()`. */
   transaction(): Transaction {
-    return new Transaction({
-      createOp: (path, data, options) => createOp(path, data, options, this.#chroot, this.#defaultAcl),
-      chroot: this.#chroot,
-      submitMulti: (ops) =>
-        this.#session.submit(OpCode.multi, 'multi', undefined, (w) => writeMulti(w, ops), (r, err) => {
-          if (err !== 0 && r.remaining === 0) throw errorFromCode(err, { op: 'multi' });
-          return readMulti(r, ops, (p) => stripChroot(this.#chroot, p), false) as TransactionResult[];
-        }, ACCEPT_ANY),
-    });
-  }
-
-  /**
-   * Validates the path, lets `build` check the rest and return the body writer (a throw
-   * becomes a rejection, before anything is sent), then submits.
-   */
-  #call<T>(path: string, type: number, op: string, build: (serverPath: string) => (w: Writer) => void, decode: Decoder<T>, acceptErr = 0): Promise<T> {
-    let write: (w: Writer) => void;
-    try {
-      validatePath(path);
-      write = build(prependChroot(this.#chroot, path));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.#session.submit(type, op, path, write, decode, acceptErr);
+    return this.#ops.transaction();
   }
 
   // --- watches -------------------------------------------------------------------
@@ -447,35 +362,15 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
    * `recursive`, in its subtree, except child events) until removed.
    */
   addWatch(path: string, listener: Watcher, options: { recursive?: boolean } = {}): Promise<void> {
-    if (typeof listener !== 'function') return Promise.reject(new InvalidArgumentError('listener', 'must be a function'));
-    let sp: string;
-    try {
-      validatePath(path);
-      checkOptions(options, ['recursive']);
-      sp = prependChroot(this.#chroot, path);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const recursive = options.recursive === true;
-    const spec = { kind: recursive ? 'persistentRecursive' as const : 'persistent' as const, path: sp, fn: listener };
-    return this.#session.submit(OpCode.addWatch, 'addWatch', path, (w) => writePathInt(w, sp, recursive ? 1 : 0), () => undefined, 0, spec);
+    return this.#ops.addWatch(path, listener, options);
   }
 
   /**
    * Removes watches at `path`: `listener`'s, or every one of `type` when no listener
    * is given. The server is told once no watch of that type is left here.
    */
-  async removeWatches(path: string, listener?: Watcher, options: { type?: WatcherType; local?: boolean } = {}): Promise<void> {
-    validatePath(path);
-    checkOptions(options, ['type', 'local']);
-    const sp = prependChroot(this.#chroot, path);
-    const wire = this.#dispatcher.removeWatchers(options.type ?? 'any', sp, listener);
-    if (options.local || wire === null) return;
-    try {
-      await this.#session.submit(OpCode.removeWatches, 'removeWatches', path, (w) => writePathInt(w, sp, wire), () => undefined);
-    } catch (err) {
-      if (!(err instanceof Error && 'code' in err && err.code === ErrorCode.NOWATCHER)) throw err;
-    }
+  removeWatches(path: string, listener?: Watcher, options: { type?: WatcherType; local?: boolean } = {}): Promise<void> {
+    return this.#ops.removeWatches(path, listener, options);
   }
 
   /**

@@ -4,8 +4,8 @@ import { checkPath, isTransient, untilConnected } from './internal.js';
 
 /** Options of {@link Counter}. */
 export interface CounterOptions {
-  /** `text` (default): decimal text as kazoo's Counter; `int32`: 4-byte big-endian as Curator's SharedCount. */
-  format?: 'text' | 'int32';
+  /** `text` (default): decimal text as kazoo's Counter; `int32`: 4-byte big-endian as Curator's SharedCount; `int64`: 8-byte big-endian as Curator's DistributedAtomicLong (safe integers only). */
+  format?: 'text' | 'int32' | 'int64';
   /** Value assumed while the node does not exist (default 0). */
   initial?: number;
 }
@@ -16,7 +16,8 @@ const MAX_ATTEMPTS = 1000;
  * A shared counter (kazoo's `Counter`): `add()` reads the node, writes the new value with
  * a compare-and-set on the node version, and retries on conflict. The value is stored as
  * decimal text, so a kazoo Counter on the same path agrees (integers and floats); with
- * `format: 'int32'` as Curator's SharedCount stores it.
+ * `format: 'int32'` as Curator's SharedCount stores it, with `format: 'int64'` as Curator's
+ * DistributedAtomicLong does (8-byte big-endian).
  *
  * An update whose reply is lost is never applied twice: if the node did not change it
  * is retried, otherwise `add()` rejects with {@link OutcomeUnknownError}.
@@ -32,7 +33,7 @@ export class Counter {
   /** The counter node. */
   readonly path: string;
   readonly #zk: ZooKeeperClient;
-  readonly #format: 'text' | 'int32';
+  readonly #format: 'text' | 'int32' | 'int64';
   readonly #initial: number;
 
   constructor(zk: ZooKeeperClient, path: string, options: CounterOptions = {}) {
@@ -40,7 +41,7 @@ export class Counter {
     this.path = checkPath(path);
     this.#format = options.format ?? 'text';
     this.#initial = options.initial ?? 0;
-    if (this.#format === 'int32' && !Number.isInteger(this.#initial)) throw new RangeError('an int32 counter needs an integer initial value');
+    if (this.#format !== 'text' && !Number.isInteger(this.#initial)) throw new RangeError(`an ${this.#format} counter needs an integer initial value`);
   }
 
   /** Encodes a value as this counter stores it. */
@@ -49,6 +50,12 @@ export class Counter {
       if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw new RangeError(`int32 counter value out of range: ${value}`);
       const b = Buffer.alloc(4);
       b.writeInt32BE(value);
+      return b;
+    }
+    if (this.#format === 'int64') {
+      if (!Number.isSafeInteger(value)) throw new RangeError(`int64 counter value must be a safe integer, got ${value}`);
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(BigInt(value));
       return b;
     }
     if (!Number.isFinite(value)) throw new RangeError(`counter value must be finite, got ${value}`);
@@ -61,6 +68,12 @@ export class Counter {
     if (this.#format === 'int32') {
       if (data.length !== 4) throw new RangeError(`${this.path}: int32 counter data must be 4 bytes, got ${data.length}`);
       return data.readInt32BE(0);
+    }
+    if (this.#format === 'int64') {
+      if (data.length !== 8) throw new RangeError(`${this.path}: int64 counter data must be 8 bytes, got ${data.length}`);
+      const value = data.readBigInt64BE(0);
+      if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`${this.path}: int64 counter value ${value} is beyond a safe integer`);
+      return Number(value);
     }
     const value = Number(data.toString('ascii'));
     if (!Number.isFinite(value)) throw new RangeError(`${this.path}: not a number: ${JSON.stringify(data.toString('latin1').slice(0, 40))}`);

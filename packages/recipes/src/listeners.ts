@@ -1,15 +1,6 @@
-// Isolated user callbacks and a small typed emitter built on them (not exported as such).
-import { ZooKitError, type ZooKeeperClient } from '@zookit/client';
-
-/** A user callback threw or rejected; reported on the client's `'error'` event. */
-export class ListenerError extends ZooKitError {
-  /** Which callback failed (e.g. `TreeCache 'changed' listener`). */
-  readonly label: string;
-  constructor(label: string, cause: unknown) {
-    super(`${label} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.label = label;
-  }
-}
+// A small typed emitter whose listeners run isolated through the client's runCallback, and
+// the way recipes report a failure that is not a callback's (not exported as such).
+import type { ZooKeeperClient } from '@zookit/client';
 
 /** Reports `err` on the client's `'error'` event; a throwing error listener cannot break the caller. */
 export function report(zk: ZooKeeperClient, err: unknown): void {
@@ -20,23 +11,12 @@ export function report(zk: ZooKeeperClient, err: unknown): void {
   }
 }
 
-/** Runs a user callback isolated: a throw or a rejected promise is reported once, never propagated. */
-export function runIsolated(zk: ZooKeeperClient, label: string, fn: (...args: never[]) => unknown, args: unknown[]): void {
-  try {
-    const r = (fn as (...a: unknown[]) => unknown)(...args);
-    if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
-      (r as PromiseLike<unknown>).then(undefined, (err: unknown) => report(zk, new ListenerError(label, err)));
-    }
-  } catch (err) {
-    report(zk, new ListenerError(label, err));
-  }
-}
-
 type Fn = (...args: never[]) => unknown;
 
 /**
- * A typed emitter whose listeners run isolated: one that throws (or rejects) is reported
- * on the client's `'error'` event and never stops the others or the recipe.
+ * A typed emitter whose listeners run isolated (`zk.runCallback`): one that throws (or
+ * rejects) is reported once on the client's `'error'` event as a `CallbackError` and never
+ * stops the others or the recipe.
  */
 export class IsolatedEmitter<E extends { [K in keyof E]: Fn }> {
   readonly #zk: ZooKeeperClient;
@@ -83,7 +63,7 @@ export class IsolatedEmitter<E extends { [K in keyof E]: Fn }> {
     const list = this.#listeners.get(event);
     if (!list || list.length === 0) return;
     if (list.some((l) => l.once)) this.#listeners.set(event, list.filter((l) => !l.once));
-    for (const l of list) runIsolated(this.#zk, `${this.#label} '${String(event)}' listener`, l.fn, args);
+    for (const l of list) this.#zk.runCallback(`${this.#label} '${String(event)}' listener`, l.fn as (...a: unknown[]) => unknown, ...args);
   }
 
   /** Drops every listener. */

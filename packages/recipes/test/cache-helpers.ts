@@ -1,4 +1,4 @@
-import { NoNodeError, joinPath, type ZooKeeperClient } from '@zookit/client';
+import { ConnectionState, NoNodeError, isRetryable, joinPath, type ZooKeeperClient } from '@zookit/client';
 import type { CacheEvent, TreeCache } from '../src/index.js';
 
 /** A node as compared between a cache and the server. */
@@ -111,6 +111,11 @@ export async function churn(writer: ZooKeeperClient, root: string, count: number
         await writer.create(leaf, data);
       } else await writer.delete(parent, { recursive: true });
     } catch (err) {
+      if (isRetryable(err)) {
+        // An ensemble member went away under the writer: the write may or may not have landed.
+        await writer.waitForState(ConnectionState.CONNECTED, { timeout: 30_000 });
+        continue;
+      }
       if (!(err instanceof Error && 'codeName' in err && TOLERATED.includes(String(err.codeName)))) throw err;
     }
   }

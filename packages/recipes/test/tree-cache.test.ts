@@ -1,7 +1,7 @@
-import { ConnectionState, InvalidArgumentError, sessionCredentials } from '@zookit/client';
+import { CallbackError, ClientClosedError, ConnectionState, InvalidArgumentError, NoAuthError, makeDigestAcl, sessionCredentials } from '@zookit/client';
 import { expireSessionById } from '@zookit/testing';
 import { describe, expect, inject, it } from 'vitest';
-import { ChildrenCache, ListenerError, NodeCache, TreeCache, type CacheChange, type CacheEvent } from '../src/index.js';
+import { ChildrenCache, NodeCache, RecipeStateError, TreeCache, type CacheChange, type CacheEvent } from '../src/index.js';
 import { listing, next, record, replay, view } from './cache-helpers.js';
 import { harness } from './helpers.js';
 
@@ -68,14 +68,54 @@ describe('TreeCache', () => {
     await writer!.create('/t/same', 'v'); // same data, same version 0: only czxid tells
     const resynced = next(cache, 'resynced');
     const mark = events.length;
+    let staleAtReconnect: boolean | undefined;
+    zk!.once('state', () => (staleAtReconnect = cache.stale));
     zk!.proxy!.heal();
     await resynced;
+    expect(staleAtReconnect).toBe(true); // reconnected, rebuild running: still stale
     expect(cache.stale).toBe(false);
     const after = events.slice(mark);
     expect(after.map((e) => `${e.type} ${'path' in e ? e.path : ''}`.trim())).toEqual(['deleted /t/same', 'created /t/same', 'resynced']);
     expect(cache.get('/t/same')!.stat.version).toBe(before.version);
     expect(cache.get('/t/same')!.stat.czxid).not.toBe(before.czxid);
     expect(view(cache)).toEqual(await listing(writer!, '/t'));
+  });
+
+  it('applies writes that land during a slow rebuild to the rebuilt view, never losing one', async () => {
+    const [zk, writer] = await h.clients(2, { proxy: true });
+    await writer!.create('/slow', 'r');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer!.create(`/slow/n${i}`, '0')));
+    // One node per read, one read at a time, 25 ms each way: the rebuild takes about a second.
+    // The filter tells when the rebuild has listed the children (it is asked about each).
+    let rebuilding = false;
+    let listed!: () => void;
+    const listedChildren = new Promise<void>((resolve) => (listed = resolve));
+    const filter = (p: string) => {
+      if (rebuilding && p === '/slow/n19') listed();
+      return true;
+    };
+    const cache = new TreeCache(zk!, '/slow', { batchSize: 1, concurrency: 1, filter });
+    const events = record(cache);
+    await cache.start();
+    let done = false;
+    const resynced = next(cache, 'resynced').then(() => (done = true));
+    rebuilding = true;
+    zk!.proxy!.delay(25);
+    zk!.proxy!.cut();
+    await listedChildren;
+    // Every node is written in rounds, each round paced by a round trip through the cache's
+    // slow connection, while the rebuild reads the nodes one by one.
+    for (let round = 1; round <= 5; round++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => writer!.set(`/slow/n${i}`, String(round))));
+      await zk!.exists('/slow');
+    }
+    expect(done).toBe(false);
+    await resynced;
+    // Nothing was written after the rebuild: its view must already be the server's.
+    expect(view(cache)).toEqual(await listing(writer!, '/slow'));
+    expect(cache.get('/slow/n19')?.data?.toString()).toBe('5');
+    expect(replay(events)).toEqual(view(cache));
+    await cache.close();
   });
 
   it('keeps its last view, marked stale, across a session loss and emits only the difference on the new session', async () => {
@@ -132,6 +172,19 @@ describe('TreeCache', () => {
     await cache.close();
   });
 
+  it('leaves out a node it may not read and reports the NoAuth on the client', async () => {
+    const [zk, writer] = await h.clients(2);
+    await writer!.create('/acl/open', 'o', { makePath: true });
+    await writer!.create('/acl/secret', 's', { acl: [makeDigestAcl('someone', 'pw')] });
+    const errors: Error[] = [];
+    zk!.on('error', (e) => errors.push(e));
+    const cache = new TreeCache(zk!, '/acl');
+    await cache.start();
+    expect(cache.children('/acl')).toEqual(['open']);
+    expect(errors.some((e) => e instanceof NoAuthError)).toBe(true);
+    await cache.close();
+  });
+
   it('isolates listeners: one that throws or rejects is reported and the others still run', async () => {
     const [zk, writer] = await h.clients(2);
     const cache = new TreeCache(zk!, '/iso');
@@ -149,7 +202,7 @@ describe('TreeCache', () => {
     await writer!.create('/iso', 'x');
     await expect.poll(() => seen).toEqual(['/iso']);
     await expect.poll(() => errors.length).toBe(2);
-    expect(errors.every((e) => e instanceof ListenerError)).toBe(true);
+    expect(errors.every((e) => e instanceof CallbackError && e.label === "TreeCache 'created' listener")).toBe(true);
     await cache.close();
   });
 
@@ -171,6 +224,27 @@ describe('TreeCache', () => {
     }).rejects.toBe(reason);
     expect(got.map((e) => e.type)).toEqual(['created', 'initialized', 'created']);
     await cache.close();
+  });
+});
+
+describe('TreeCache lifecycle', () => {
+  it('start() rejects when the cache is closed first, or when the client closes first', async () => {
+    const [zk, other] = await h.clients(2, { proxy: true });
+    zk!.proxy!.refuse();
+    zk!.proxy!.cut();
+    await zk!.waitForState(ConnectionState.SUSPENDED, { timeout: 10_000 });
+    const early = new TreeCache(zk!, '/life');
+    const starting = early.start();
+    await early.close();
+    await expect(starting).rejects.toBeInstanceOf(RecipeStateError);
+    const orphan = new TreeCache(zk!, '/life');
+    const waiting = orphan.start();
+    await zk!.close();
+    await expect(waiting).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(new TreeCache(zk!, '/life').start()).rejects.toBeInstanceOf(ClientClosedError);
+    expect(orphan.stale).toBe(true);
+    await orphan.close();
+    expect(await other!.exists('/life')).toBeNull();
   });
 });
 

@@ -16,7 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startServer, type StartServerOptions } from './server.js';
+import type { StartServerOptions } from './server-types.js';
+import { startServer } from './server.js';
 
 declare module 'vitest' {
   /** Values provided by the `@zookit/testing/vitest` global setup. */

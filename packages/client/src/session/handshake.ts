@@ -56,6 +56,96 @@ export function isCloseReply(frame: Buffer): boolean {
   return readReplyHeader(new Reader(frame)).xid >= 0;
 }
 
+/** What the session does next, as the handshake decides from a frame. */
+export type HandshakeStep =
+  /** A frame that is not ours (a ping, a notification): nothing. */
+  | { do: 'wait' }
+  /** Send `frame`; enter `phase` first when given. */
+  | { do: 'send'; frame: Buffer; phase?: 'zombie' | 'sasl' }
+  /** Drop this connection and connect again at once; `expired`: the session held is gone. */
+  | { do: 'restart'; expired: boolean }
+  /** The server granted a session: the session takes it, then calls `startSasl`. */
+  | { do: 'established'; answer: Extract<ConnectAnswer, { expired: false }> }
+  /** The session is usable (after SASL, if any). */
+  | { do: 'connected'; resumed: boolean }
+  /** A terminal failure (SASL credentials refused). */
+  | { do: 'fail'; error: AuthFailedError };
+
+/**
+ * The handshake of each connection: the ConnectRequest (resuming the session held,
+ * or first closing one declared lost locally: the "zombie"), the ConnectResponse,
+ * and the SASL steps. It decides; the session applies the step.
+ */
+export class Handshake {
+  readonly #c: { sessionTimeout: number; readOnly: boolean; sasl: SaslOptions | undefined };
+  readonly #nextXid: () => number;
+  #zombie: SessionKey | null = null;
+  #seenRwServer = false;
+  #sasl: { exchange: SaslExchange; resumed: boolean } | null = null;
+
+  constructor(config: { sessionTimeout: number; readOnly: boolean; sasl: SaslOptions | undefined }, nextXid: () => number) {
+    this.#c = config;
+    this.#nextXid = nextXid;
+  }
+
+  /** The session was declared lost locally: close it on the server at the next connection. */
+  abandon(key: SessionKey): void {
+    this.#zombie = key;
+  }
+
+  /** The ConnectRequest of a new connection. A read-only client resumes only once it has seen a read-write server. */
+  request(held: SessionKey, lastZxid: bigint): Buffer {
+    const key = this.#zombie ?? (this.#seenRwServer || !this.#c.readOnly ? held : null);
+    return connectFrame(key, lastZxid, this.#c.sessionTimeout, this.#c.readOnly);
+  }
+
+  onConnectResponse(frame: Buffer): HandshakeStep {
+    const answer = readConnectAnswer(frame);
+    if (this.#zombie) {
+      if (answer.expired) {
+        this.#zombie = null;
+        return { do: 'restart', expired: false };
+      }
+      // The locally-lost session still lives on the server: close it, so its
+      // ephemeral nodes do not block others for another session timeout.
+      return { do: 'send', frame: closeSessionFrame(this.#nextXid()), phase: 'zombie' };
+    }
+    if (answer.expired) return { do: 'restart', expired: true };
+    if (!answer.readOnly) this.#seenRwServer = true;
+    return { do: 'established', answer };
+  }
+
+  onZombieReply(frame: Buffer): HandshakeStep {
+    if (!isCloseReply(frame)) return { do: 'wait' };
+    // The old session is closed on the server: start afresh.
+    this.#zombie = null;
+    return { do: 'restart', expired: false };
+  }
+
+  /** After a session was established: SASL first when configured (a server enforcing it closes the session on any other request). */
+  startSasl(resumed: boolean): HandshakeStep {
+    if (!this.#c.sasl) return { do: 'connected', resumed };
+    const exchange = new SaslExchange(this.#c.sasl, this.#nextXid);
+    this.#sasl = { exchange, resumed };
+    return { do: 'send', frame: exchange.first(), phase: 'sasl' };
+  }
+
+  onSaslReply(frame: Buffer): HandshakeStep {
+    const sasl = this.#sasl!;
+    let next: Buffer | 'done' | null;
+    try {
+      next = sasl.exchange.onFrame(frame);
+    } catch (err) {
+      if (err instanceof AuthFailedError) return { do: 'fail', error: err };
+      throw err;
+    }
+    if (next === null) return { do: 'wait' };
+    if (next !== 'done') return { do: 'send', frame: next };
+    this.#sasl = null;
+    return { do: 'connected', resumed: sasl.resumed };
+  }
+}
+
 /** The SASL DIGEST-MD5 steps after the ConnectResponse, before any other request. */
 export class SaslExchange {
   readonly #client: DigestMd5Client;

@@ -1,63 +1,32 @@
-import { OpCode, Reader, WireEventType, Xid, readReplyHeader, readWatcherEvent, type Writer } from '@zookit/protocol';
+import { OpCode, Reader, readReplyHeader, type Writer } from '@zookit/protocol';
 import {
   AuthFailedError,
   ClientClosedError,
   ClientNotStartedError,
   ConnectionLossError,
-  ErrorCode,
   FrameTooLargeError,
   InvalidArgumentError,
   ProtocolError,
   SessionClosedRequireSaslAuthError,
   SessionExpiredError,
   ZooKitError,
-  errorFromCode,
 } from '../errors.js';
 import type { HostPort, Logger, SessionConfig } from '../options.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { ConnectionState } from '../types.js';
 import { ConnectAttempts } from './attempts.js';
 import { AuthList } from './auths.js';
-import { NO_PASSWORD, SaslExchange, closeSessionFrame, connectFrame, isCloseReply, readConnectAnswer, type SessionKey } from './handshake.js';
+import { Handshake, NO_PASSWORD, type ConnectAnswer, type HandshakeStep, type SessionKey } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { HostProvider } from './host-provider.js';
 import { ReadWriteProbe } from './read-only-probe.js';
+import { canMove, type Phase, type SessionHooks } from './phases.js';
+import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
-import type { WatchSink, WatchSpec } from './watch-sink.js';
+import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';
-
-/** What the session tells the layer above it. None of these may throw (the client isolates user code). */
-export interface SessionHooks {
-  onState(state: ConnectionState, previous: ConnectionState): void;
-  onError(error: Error): void;
-  /** The session is about to close for good (stop(), or a terminal failure): called once, before the closeSession leaves. */
-  onClosing(): void;
-  /** The watch layer: registration on replies, routing of notifications, drop on expiry, re-arm on reconnect. */
-  watches: WatchSink;
-}
-
-/**
- * The phases of the session and the only moves between them (see `#enter`):
- *
- *   new ─start()→ connecting ─socket→ handshake ─┬→ connected ─drop→ idle ─→ connecting …
- *                                                ├→ sasl ─→ connected
- *                                                └→ zombie (closing a locally-lost session) ─→ idle
- *   any ─stop() or a terminal failure→ closing ─→ closed
- */
-type Phase = 'new' | 'idle' | 'connecting' | 'handshake' | 'sasl' | 'zombie' | 'connected' | 'closing' | 'closed';
-
-const NEXT: Record<Phase, readonly Phase[]> = {
-  new: ['connecting', 'closing', 'closed'],
-  idle: ['connecting', 'closing', 'closed'],
-  connecting: ['handshake', 'idle', 'closing', 'closed'],
-  handshake: ['sasl', 'zombie', 'connected', 'idle', 'closing', 'closed'],
-  sasl: ['connected', 'idle', 'closing', 'closed'],
-  zombie: ['idle', 'closing', 'closed'],
-  connected: ['idle', 'closing', 'closed'],
-  closing: ['closed'],
-  closed: [],
-};
+export type { SessionHooks } from './phases.js';
 
 /**
  * The session state machine: host list, handshake, pings and read timeout,
@@ -74,6 +43,8 @@ export class Session {
   readonly #heartbeat = new Heartbeat((now) => this.#tick(now));
   readonly #attempts: ConnectAttempts;
   readonly #probe: ReadWriteProbe;
+  readonly #replies: ReplyContext;
+  readonly #handshake: Handshake;
 
   #phase: Phase = 'new';
   #state: ConnectionState = ConnectionState.LOST;
@@ -82,15 +53,10 @@ export class Session {
   #key: SessionKey = { sessionId: 0n, password: NO_PASSWORD };
   #lastZxid = 0n;
   #negotiatedTimeout = 0;
-  /** A session we declared lost locally; closed on the server at the next connection. */
-  #zombie: SessionKey | null = null;
-  /** The SASL exchange in progress, and whether the session it authenticates was resumed. */
-  #sasl: { exchange: SaslExchange; resumed: boolean } | null = null;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #reconnectNow = false;
   #disconnectedAt = 0;
   #readOnlyServer = false;
-  #seenRwServer = false;
   #seenSession = false;
   #closingAnnounced = false;
   #startWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
@@ -103,6 +69,15 @@ export class Session {
     this.#requests = new RequestQueue(config.maxRequestSize);
     this.#attempts = new ConnectAttempts(this.#hosts, config.maxReconnectDelay);
     this.#probe = new ReadWriteProbe(this.#hosts);
+    this.#handshake = new Handshake(config, () => this.#requests.nextXid());
+    this.#replies = {
+      requests: this.#requests,
+      auths: this.#auths,
+      watches: hooks.watches,
+      state: () => this.#state,
+      log: (level, message, meta) => this.#log(level, message, meta),
+      fail: (reported, reason) => this.#fail(reported, reason),
+    };
     if (config.resume) this.#key = { ...config.resume };
   }
 
@@ -142,9 +117,10 @@ export class Session {
 
   // --- the one transition function -------------------------------------------------
 
+  /** Every phase change goes through here; a move the table (phases.ts) does not list is logged as a bug. */
   #enter(next: Phase): void {
     const from = this.#phase;
-    if (!NEXT[from].includes(next)) this.#log('error', `session phase ${from} -> ${next} is not a transition of the machine`);
+    if (!canMove(from, next)) this.#log('error', `session phase ${from} -> ${next} is not a transition of the machine`);
     this.#phase = next;
   }
 
@@ -286,18 +262,17 @@ export class Session {
   #onSocketConnect(transport: SocketTransport): void {
     if (transport !== this.#transport) return;
     this.#enter('handshake');
-    const key = this.#zombie ?? (this.#seenRwServer || !this.#c.readOnly ? this.#key : null);
-    transport.send(connectFrame(key, this.#lastZxid, this.#c.sessionTimeout, this.#c.readOnly));
+    transport.send(this.#handshake.request(this.#key, this.#lastZxid));
   }
 
   #onFrame(transport: SocketTransport, frame: Buffer): void {
     if (transport !== this.#transport) return;
     this.#heartbeat.heard();
     try {
-      if (this.#phase === 'handshake') this.#onConnectResponse(transport, frame);
-      else if (this.#phase === 'zombie') this.#onZombieReply(transport, frame);
-      else if (this.#phase === 'sasl') this.#onSaslReply(transport, frame);
-      else this.#onReply(transport, frame);
+      if (this.#phase === 'handshake') this.#step(transport, this.#handshake.onConnectResponse(frame));
+      else if (this.#phase === 'zombie') this.#step(transport, this.#handshake.onZombieReply(frame));
+      else if (this.#phase === 'sasl') this.#step(transport, this.#handshake.onSaslReply(frame));
+      else this.#onReply(frame);
     } catch (err) {
       const e = err instanceof ZooKitError ? err : new ProtocolError(`bad reply: ${String(err)}`, { cause: err });
       this.#log('warn', 'dropping the connection', { reason: e.message });
@@ -305,17 +280,31 @@ export class Session {
     }
   }
 
-  #onConnectResponse(transport: SocketTransport, frame: Buffer): void {
-    const answer = readConnectAnswer(frame);
-    if (this.#zombie) {
-      if (answer.expired) return this.#restart(transport, () => (this.#zombie = null));
-      // The locally-lost session still lives on the server: close it, so its
-      // ephemeral nodes do not block others for another session timeout.
-      this.#enter('zombie');
-      transport.send(closeSessionFrame(this.#requests.nextXid()));
-      return;
+  /** Applies what the handshake decided. */
+  #step(transport: SocketTransport, step: HandshakeStep): void {
+    switch (step.do) {
+      case 'wait':
+        return;
+      case 'send':
+        if (step.phase) this.#enter(step.phase);
+        return transport.send(step.frame);
+      case 'restart':
+        if (step.expired) this.#expire(new SessionExpiredError({ op: 'connect' }));
+        this.#reconnectNow = true;
+        return transport.destroy();
+      case 'established':
+        return this.#step(transport, this.#handshake.startSasl(this.#established(step.answer)));
+      case 'connected':
+        if (this.#phase === 'sasl') this.#log('info', 'SASL authenticated', { mechanism: 'DIGEST-MD5' });
+        return this.#completeConnect(transport, step.resumed);
+      case 'fail':
+        this.#log('error', 'SASL authentication failed; the client stops', { code: (step.error.cause as { code?: number }).code });
+        return this.#fail(step.error, step.error);
     }
-    if (answer.expired) return this.#restart(transport, () => this.#expire(new SessionExpiredError({ op: 'connect' })));
+  }
+
+  /** The server granted a session: take it (a different one than held means the held one is gone). Returns whether it was resumed. */
+  #established(answer: Extract<ConnectAnswer, { expired: false }>): boolean {
     if (this.#key.sessionId !== 0n && answer.sessionId !== this.#key.sessionId) {
       // A different session than the one we held (leaving a read-only server's local session).
       this.#expire(new SessionExpiredError({ op: 'connect' }));
@@ -324,50 +313,12 @@ export class Session {
     this.#key = { sessionId: answer.sessionId, password: answer.password };
     this.#negotiatedTimeout = answer.timeout;
     this.#readOnlyServer = answer.readOnly;
-    if (!answer.readOnly) this.#seenRwServer = true;
     this.#heartbeat.reset();
     this.#heartbeat.start(answer.timeout);
     this.#log('info', resumed ? 'session resumed' : 'session established', {
       sessionId: `0x${answer.sessionId.toString(16)}`, timeout: answer.timeout, host: this.#current?.host, port: this.#current?.port, readOnly: answer.readOnly,
     });
-    if (this.#c.sasl) {
-      // SASL first, before anything else: a server enforcing it closes the session on any other request.
-      this.#enter('sasl');
-      const exchange = new SaslExchange(this.#c.sasl, () => this.#requests.nextXid());
-      this.#sasl = { exchange, resumed };
-      transport.send(exchange.first());
-      return;
-    }
-    this.#completeConnect(transport, resumed);
-  }
-
-  /** Drops this connection after `then`, and connects again at once. */
-  #restart(transport: SocketTransport, then: () => void): void {
-    then();
-    this.#reconnectNow = true;
-    transport.destroy();
-  }
-
-  #onZombieReply(transport: SocketTransport, frame: Buffer): void {
-    // The old session is closed on the server: start afresh.
-    if (isCloseReply(frame)) this.#restart(transport, () => (this.#zombie = null));
-  }
-
-  #onSaslReply(transport: SocketTransport, frame: Buffer): void {
-    let next: Buffer | 'done' | null;
-    try {
-      next = this.#sasl!.exchange.onFrame(frame);
-    } catch (err) {
-      if (!(err instanceof AuthFailedError)) throw err;
-      this.#log('error', 'SASL authentication failed; the client stops', { code: (err.cause as { code?: number }).code });
-      return this.#fail(err, err);
-    }
-    if (next === null) return;
-    if (next !== 'done') return transport.send(next);
-    const { resumed } = this.#sasl!;
-    this.#sasl = null;
-    this.#log('info', 'SASL authenticated', { mechanism: 'DIGEST-MD5' });
-    this.#completeConnect(transport, resumed);
+    return resumed;
   }
 
   /** The session is usable: send auth, re-register watches, flush what waited, announce. */
@@ -385,69 +336,17 @@ export class Session {
     for (const w of this.#startWaiters.splice(0)) w.resolve();
   }
 
-  #onReply(transport: SocketTransport, frame: Buffer): void {
+  #onReply(frame: Buffer): void {
     const r = new Reader(frame);
     const hdr = readReplyHeader(r);
     if (hdr.zxid > this.#lastZxid) this.#lastZxid = hdr.zxid;
-    switch (hdr.xid) {
-      case Xid.notification:
-        return this.#onNotification(r);
-      case Xid.ping:
-        return;
-      case Xid.setWatches:
-        if (hdr.err !== 0) this.#log('warn', 're-registering watches failed', { code: hdr.err });
-        return;
-      case Xid.auth:
-        return this.#onAuthReply(hdr.err);
-    }
-    const req = this.#requests.take(hdr.xid);
-    if (hdr.err !== 0 && hdr.err !== req.acceptErr) {
-      const e = errorFromCode(hdr.err, { op: req.op, path: req.path });
-      req.reject(e);
-      if (hdr.err === ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH) {
-        // The server demands SASL and closed the session: retrying cannot help.
-        this.#log('error', 'the server requires SASL authentication; the client stops');
-        this.#fail(e, e);
-      }
-      return;
-    }
-    let value: unknown;
-    try {
-      value = req.decode(r, hdr.err);
-    } catch (err) {
-      if (err instanceof ProtocolError) {
-        req.reject(new ProtocolError(`${err.message} in the ${req.op} reply`, { cause: err }));
-        throw err;
-      }
-      req.reject(err as Error);
-      return;
-    }
-    if (req.watch) this.#hooks.watches.register(req.watch, hdr.err);
-    req.resolve(value);
-  }
-
-  #onAuthReply(err: number): void {
-    const failed = this.#auths.onReply(err);
-    if (!failed?.terminal) return;
-    // Terminal, as in every ZooKeeper client: the server closes the session.
-    this.#log('error', 'authentication failed; the client stops', { scheme: failed.scheme });
-    this.#fail(failed.error, new AuthFailedError({ op: 'auth' }));
+    routeReply(this.#replies, hdr.xid, hdr.err, r);
   }
 
   /** A terminal failure: reported on 'error', then the client closes with `reason`. */
   #fail(reported: Error, reason: Error): void {
     this.#hooks.onError(reported);
     this.#finishClose(reason);
-  }
-
-  #onNotification(r: Reader): void {
-    const ev = readWatcherEvent(r);
-    if (ev.type === WireEventType.None) return;
-    if (ev.type < WireEventType.NodeCreated || ev.type > WireEventType.PersistentWatchRemoved) {
-      // The server has dropped whatever watch this was; reconnecting re-registers ours.
-      throw new ProtocolError(`notification with an unknown event type ${ev.type}`);
-    }
-    this.#hooks.watches.notify(ev.type, ev.path, this.#state);
   }
 
   #onSocketClose(transport: SocketTransport, err: Error | undefined): void {
@@ -500,7 +399,7 @@ export class Session {
     }
     if (this.#state === ConnectionState.SUSPENDED && this.#key.sessionId !== 0n && this.#negotiatedTimeout > 0 && now - this.#disconnectedAt > this.#negotiatedTimeout) {
       this.#log('warn', 'disconnected for longer than the session timeout: the session is treated as lost');
-      this.#zombie = this.#key;
+      this.#handshake.abandon(this.#key);
       this.#expire(new SessionExpiredError({ op: 'connect' }, 'SESSIONEXPIRED: disconnected for longer than the session timeout'));
     }
     this.#requests.expireQueued(now, this.#c.requestTimeout);

@@ -28,6 +28,7 @@ export abstract class CacheView extends IsolatedEmitter<CacheEvents> implements 
         this.#publish({ type: first ? 'initialized' : 'resynced' });
       },
       stale: () => this.emit('stale'),
+      failed: (error) => this.#settleStart?.reject(error),
     });
     this.path = path;
   }
@@ -43,25 +44,27 @@ export abstract class CacheView extends IsolatedEmitter<CacheEvents> implements 
   /**
    * Starts the watch and the first load; resolves once it is complete (`'initialized'`).
    * Waits for a connection if there is none. Rejects with ClientClosedError if the client
-   * closes first, RecipeStateError if the cache is closed first.
+   * closes first, RecipeStateError if the cache is closed first, and with the server's error
+   * when the first load fails for another reason than the connection (e.g. NoAuth, or a server
+   * before 3.6 without persistent watches); the cache then retries after the next reconnect.
    */
   start(): Promise<void> {
     if (this.#started) return this.#started;
     this.#started = new Promise<void>((resolve, reject) => {
-      const onClosing = () => reject(new ClientClosedError('the client closed before the cache was initialized'));
-      this.#zk.once('closing', onClosing);
+      const unobserve = this.#zk.observe({ closing: () => this.#settleStart?.reject(new ClientClosedError('the client closed before the cache was initialized')) });
       this.#settleStart = {
         resolve: () => {
-          this.#zk.off('closing', onClosing);
+          unobserve();
           resolve();
         },
         reject: (e) => {
-          this.#zk.off('closing', onClosing);
+          unobserve();
           reject(e);
         },
       };
     });
     if (this.#zk.closed) this.#settleStart!.reject(new ClientClosedError());
+    else if (this.engine.closed) this.#settleStart!.reject(new RecipeStateError('the cache is closed'));
     else this.engine.start();
     return this.#started;
   }

@@ -32,6 +32,8 @@ export interface EngineHooks {
   change(change: CacheChange): void;
   ready(first: boolean): void;
   stale(): void;
+  /** The first load failed for a reason other than the connection (NoAuth, a server without persistent watches). */
+  failed(error: unknown): void;
 }
 
 const RETRY_MS = 200;
@@ -62,6 +64,7 @@ export class CacheEngine {
   #initialized = false;
   #started = false;
   #closed = false;
+  #unobserve: () => void = () => {};
 
   constructor(zk: ZooKeeperClient, root: string, options: TreeCacheOptions, hooks: EngineHooks) {
     validatePath(root);
@@ -124,7 +127,8 @@ export class CacheEngine {
     if (this.#closed) throw new RecipeStateError('the cache is closed');
     if (this.#started) return;
     this.#started = true;
-    this.#zk.on('state', this.#onState);
+    // An observer runs before any user 'state' listener: the cache is stale before they run.
+    this.#unobserve = this.#zk.observe({ state: this.#onState });
     if (this.#zk.state === ConnectionState.CONNECTED || this.#zk.state === ConnectionState.READ_ONLY) void this.#rebuild();
   }
 
@@ -134,7 +138,7 @@ export class CacheEngine {
     this.#closed = true;
     this.#gen++;
     this.#next = null;
-    this.#zk.off('state', this.#onState);
+    this.#unobserve();
     if (!this.#started || this.#zk.closed) return;
     const local = this.#zk.state !== ConnectionState.CONNECTED;
     await this.#zk.removeWatches(this.root, this.#onWatch, { type: 'persistent', local }).catch(() => {});
@@ -203,6 +207,7 @@ export class CacheEngine {
         if (!transient(err)) {
           // Not a connection problem: say so, stay stale until the next reconnect.
           report(this.#zk, err);
+          if (!this.#initialized) this.#hooks.failed(err);
           return;
         }
         await new Promise((r) => setTimeout(r, Math.min(RETRY_MS * 2 ** attempt, 2_000)));
@@ -341,8 +346,12 @@ function depthOf(path: string): number {
   return n;
 }
 
-/** The true difference between two views: deletions deepest first, then creations and changes parents first. */
-export function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, Entry>): CacheChange[] {
+function byPath(a: CacheChange, b: CacheChange): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The true difference between two views: deletions deepest first, then creations and changes parents first (by path within a level). */
+function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, Entry>): CacheChange[] {
   const gone: CacheChange[] = [];
   const added: CacheChange[] = [];
   for (const [path, e] of old) {
@@ -354,7 +363,7 @@ export function diff(old: ReadonlyMap<string, Entry>, now: ReadonlyMap<string, E
     if (!e || e.stat.czxid !== n.stat.czxid) added.push({ type: 'created', path, data: n.data, stat: n.stat });
     else if (e.stat.mzxid !== n.stat.mzxid) added.push({ type: 'changed', path, data: n.data, stat: n.stat, previous: { data: e.data, stat: e.stat } });
   }
-  gone.sort((a, b) => depthOf(b.path) - depthOf(a.path));
-  added.sort((a, b) => depthOf(a.path) - depthOf(b.path));
+  gone.sort((a, b) => depthOf(b.path) - depthOf(a.path) || byPath(a, b));
+  added.sort((a, b) => depthOf(a.path) - depthOf(b.path) || byPath(a, b));
   return [...gone, ...added];
 }

@@ -22,17 +22,17 @@ export interface CacheChange {
 /** What `events()` yields: every change, plus `initialized` (first load done) and `resynced` (a rebuild done). */
 export type CacheEvent = CacheChange | { readonly type: 'initialized' } | { readonly type: 'resynced' };
 
-/** Listeners of a cache. */
+/** Listeners of a cache. A listener may be async: a throw or a rejection is reported on the client's `'error'` event. */
 export interface CacheEvents {
-  created: (event: CacheChange) => void;
-  changed: (event: CacheChange) => void;
-  deleted: (event: CacheChange) => void;
+  created: (event: CacheChange) => unknown;
+  changed: (event: CacheChange) => unknown;
+  deleted: (event: CacheChange) => unknown;
   /** The first load is complete (after its `created` events). */
-  initialized: () => void;
+  initialized: () => unknown;
   /** A rebuild after a reconnect or a new session is complete (after its difference events); `stale` is false again. */
-  resynced: () => void;
+  resynced: () => unknown;
   /** The cache went stale: the connection was suspended or the session lost. */
-  stale: () => void;
+  stale: () => unknown;
 }
 
 /** Options of {@link TreeCache}. */
