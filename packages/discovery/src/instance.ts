@@ -42,20 +42,20 @@ export interface ServiceInstance<P = unknown> {
 }
 
 /** What the JSON held beyond the modelled fields, and the payload's Java class. */
-export interface Carried {
+interface Carried {
   readonly unknown: ReadonlyArray<readonly [string, unknown]>;
   readonly payloadClass: string | undefined;
   readonly hadEnabled: boolean;
 }
 
 /** The symbol under which an instance read from ZooKeeper carries {@link Carried}. */
-export const CARRIED: unique symbol = Symbol('zookit.discovery.carried');
+const CARRIED: unique symbol = Symbol('zookit.discovery.carried');
 
 const KNOWN = new Set(['name', 'id', 'address', 'port', 'sslPort', 'payload', 'registrationTimeUTC', 'serviceType', 'uriSpec', 'enabled']);
 const TYPES = new Set<string>(Object.values(ServiceType));
 
 /** The `@class` of a payload, if it is an object that has one. */
-export function payloadClassOf(payload: unknown): string | undefined {
+function payloadClassOf(payload: unknown): string | undefined {
   if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
     const c = (payload as Record<string, unknown>)['@class'];
     if (typeof c === 'string') return c;

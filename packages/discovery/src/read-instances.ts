@@ -29,7 +29,7 @@ export async function childrenOf(zk: ZooKeeperClient, path: string): Promise<str
 const noMultiRead = new WeakSet<ZooKeeperClient>();
 
 /** The data of each path (null where the node is gone), in one round trip per batch. */
-export async function readData(zk: ZooKeeperClient, paths: readonly string[]): Promise<Array<GetDataResult | null>> {
+async function readData(zk: ZooKeeperClient, paths: readonly string[]): Promise<Array<GetDataResult | null>> {
   const batches: Promise<Array<GetDataResult | null>>[] = [];
   for (let i = 0; i < paths.length; i += BATCH) batches.push(readBatch(zk, paths.slice(i, i + BATCH)));
   return (await Promise.all(batches)).flat();
@@ -56,7 +56,7 @@ async function readBatch(zk: ZooKeeperClient, paths: readonly string[]): Promise
 }
 
 /** Decodes one node's data; a bad node comes back with its error instead of an instance. */
-export function decodeNode(path: string, child: string, read: GetDataResult): ReadNode {
+function decodeNode(path: string, child: string, read: GetDataResult): ReadNode {
   try {
     return { child, stat: read.stat, instance: parseInstance(path, read.data), error: null };
   } catch (err) {

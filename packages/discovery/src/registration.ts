@@ -158,7 +158,7 @@ export class Registration {
 }
 
 /** Creates every missing level of `path` as a container node (pipelined; existing levels are fine). */
-export async function ensureContainers(zk: ZooKeeperClient, path: string): Promise<void> {
+async function ensureContainers(zk: ZooKeeperClient, path: string): Promise<void> {
   const levels: string[] = [];
   for (let i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) levels.push(path.slice(0, i));
   levels.push(path);

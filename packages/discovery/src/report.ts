@@ -8,7 +8,6 @@ import type { Logger, ZooKeeperClient } from '@zookit/client';
  * stops the next listener nor reaches the caller.
  */
 export function emitIsolated(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   emitter: EventEmitter<any>,
   zk: ZooKeeperClient,
   label: string,
@@ -25,7 +24,6 @@ export function emitIsolated(
  * a logger nor an `'error'` listener, so nothing is lost silently), then on `'error'`.
  */
 export function reportError(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   emitter: EventEmitter<any>,
   zk: ZooKeeperClient,
   logger: Logger | undefined,

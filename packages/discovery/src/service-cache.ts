@@ -13,16 +13,16 @@ export interface ServiceCacheOptions {
   logger?: Logger | undefined;
 }
 
-/** Events of {@link ServiceCache}; every listener runs isolated. */
+/** Events of {@link ServiceCache}; every listener runs isolated and may be async (a rejection is reported like a throw). */
 export interface ServiceCacheEvents<P> {
   /** The set of instances (or one's data) changed; `instances` is the new list. */
-  changed: (instances: readonly ServiceInstance<P>[]) => void;
+  changed: (instances: readonly ServiceInstance<P>[]) => unknown;
   /** The connection was suspended or the session lost: the list may be out of date. */
-  stale: () => void;
+  stale: () => unknown;
   /** A rebuild after a (re)connect is done (after its `changed`); `stale` is false again. */
-  resynced: () => void;
+  resynced: () => unknown;
   /** A skipped instance node (InstanceDecodeError), or a provider filter that threw. (The TreeCache underneath reports its own failures on the client's `'error'`.) */
-  error: (error: Error) => void;
+  error: (error: Error) => unknown;
 }
 
 /**

@@ -52,7 +52,7 @@ export interface WriteOptions {
 /** Events of {@link ServiceDiscovery}. */
 export interface ServiceDiscoveryEvents {
   /** A background failure: a bad instance node skipped by a query, a re-registration that failed. */
-  error: (error: Error) => void;
+  error: (error: Error) => unknown;
 }
 
 /**
