@@ -126,18 +126,21 @@ describe('interop with Curator x-discovery 5.4', () => {
     expect(spring.payload).toEqual({ '@class': 'org.springframework.cloud.zookeeper.discovery.ZookeeperInstance', id: 'j-spring', name: 'orders', metadata: { zone: 'a' } });
   });
 
-  it("zookit registers: Java's queryForInstances and ServiceProvider decode it, payload classes included", async () => {
+  it("zookit registers: Java's queryForInstances and ServiceProvider decode it, payload classes and enabled included", async () => {
     const { sd, peer } = await setup();
     await sd.register({ name: 'orders', id: 'z-details', address: '127.0.0.1', port: 8080, payload: { zone: 'a', weight: 2 }, uriSpec: '{scheme}://{address}:{port}/api' }, { payloadClass: 'zookit.peer.Details' });
     await sd.register({ name: 'orders', id: 'z-map', address: '127.0.0.1', port: 8081, sslPort: 8443, payload: { zone: 'b' } }, { payloadClass: 'java.util.LinkedHashMap' });
     await sd.register({ name: 'orders', id: 'z-none', address: '127.0.0.1', port: 8082, uriSpec: '{scheme}://{address}:{ssl-port}' });
+    await sd.register({ name: 'orders', id: 'z-off', address: '127.0.0.1', port: 8083, enabled: false });
     const { instances } = await peer.list('query orders');
-    expect(instances.map((j) => [j.id, j.payloadClass, j.payload, j.uri])).toEqual([
-      ['z-details', 'zookit.peer.Details', { zone: 'a', weight: 2 }, 'http://127.0.0.1:8080/api'],
-      ['z-map', 'java.util.LinkedHashMap', { zone: 'b' }, ''],
-      ['z-none', null, null, 'http://127.0.0.1:'],
+    expect(instances.map((j) => [j.id, j.payloadClass, j.payload, j.uri, j.enabled])).toEqual([
+      ['z-details', 'zookit.peer.Details', { zone: 'a', weight: 2 }, 'http://127.0.0.1:8080/api', true],
+      ['z-map', 'java.util.LinkedHashMap', { zone: 'b' }, '', true],
+      ['z-none', null, null, 'http://127.0.0.1:', true],
+      ['z-off', null, null, '', false],
     ]);
     expect(instances.map(common)).toEqual((await sd.queryForInstances('orders')).sort((a, b) => a.id.localeCompare(b.id)).map(common));
+    // Curator's provider leaves out the disabled instance, as zookit's does.
     const provided = await peer.list('provider orders 3');
     expect(provided.instances.map((j) => j.id)).toEqual(['z-details', 'z-map', 'z-none']);
     expect(['z-details', 'z-map', 'z-none']).toContain(provided.pick);
