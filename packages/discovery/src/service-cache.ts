@@ -117,8 +117,8 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
       this.#instances.set(c.path, parseInstance(c.path, c.data) as ServiceInstance<P>);
     } catch (err) {
       if (!(err instanceof InstanceDecodeError)) throw err;
-      this.#instances.delete(c.path);
       this.report('discovery: skipped an instance node', err);
+      if (!this.#instances.delete(c.path)) return; // the list did not change
     }
     this.#touch();
   }
