@@ -103,6 +103,11 @@ const WORKLOADS = {
       ['… events emitted for those 10 changes (right answer: 15)', 'events', 0, 0],
     ],
   },
+  discovery: {
+    title: 'service discovery', clients: ['zookit', 'curator'], recipes: true,
+    params: { instances: 3, warmup: q(200000, 50000), calls: q(1000000, 200000), kills: q(5, 1), regTimeout: 2000, killAfter: 1000, node: process.execPath },
+    rows: [['ServiceProvider.getInstance(), warm provider of 3, µs/call', 'get_us', -1, 3], ['backend SIGKILL → gone from the provider, ms (session timeout 2 s, killed 1 s after it registered)', 'removal_ms', -1, 0]],
+  },
 };
 const onlyList = opt('--only', '').split(',').filter(Boolean);
 for (const w of onlyList) if (!WORKLOADS[w]) { console.error(`unknown workload ${w}; one of ${Object.keys(WORKLOADS).join(', ')}`); process.exit(2); }
@@ -125,7 +130,7 @@ function javaJars() {
     'netty-handler.jar', 'netty-common.jar', 'netty-buffer.jar', 'netty-transport.jar', 'netty-codec.jar', 'netty-resolver.jar',
     'netty-transport-native-epoll.jar', 'netty-transport-native-unix-common.jar', 'metrics-core.jar', 'commons-io.jar',
     'curator-client.jar', 'curator-framework.jar', 'curator-recipes.jar', 'guava.jar', 'failureaccess.jar', 'jackson-core.jar',
-    'jackson-databind.jar', 'jackson-annotations.jar',
+    'jackson-databind.jar', 'jackson-annotations.jar', 'curator-x-discovery.jar',
   ];
   return want.map((j) => path.join(JARS, j)).filter((j) => existsSync(j));
 }
@@ -309,6 +314,7 @@ function svg(rows) {
     ['election.failover_ms', 'election failover time'], ['sessions.connect_all_ms', 'many sessions: connect all'],
     ['sessions.kb_per_session', 'many sessions: RSS/session'], ['watches.heap_b_watch', 'watches: heap/watch'],
     ['watches.rss_b_watch', 'watches: RSS/watch'], ['watches.rereg_ms', 'watches: re-register after cut'],
+    ['discovery.get_us', 'discovery: getInstance()'], ['discovery.removal_ms', 'discovery: SIGKILL → removal'],
     ['cache.load_ms', 'tree cache: initial load'], ['cache.heap_b_node', 'tree cache: heap/node'], ['cache.rebuild_ms', 'tree cache: rebuild after outage'],
   ]);
   const heads = rows.filter((r) => CHART.has(`${r.workload}.${r.key}`));

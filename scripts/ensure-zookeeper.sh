@@ -22,7 +22,7 @@ if (( need_local_zk )) && ! command -v java >/dev/null 2>&1 && [[ ! -x "${JAVA_H
   apt_pkgs+=(default-jre-headless)
 fi
 if [[ "${ZOOKIT_PEERS:-1}" != "0" ]] && command -v dpkg-query >/dev/null 2>&1; then
-  for p in python3-kazoo libcurator-framework-java libcurator-recipes-java; do
+  for p in python3-kazoo libcurator-framework-java libcurator-recipes-java libcurator-discovery-java; do
     have_pkg "$p" || apt_pkgs+=("$p")
   done
 fi
