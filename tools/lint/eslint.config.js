@@ -35,7 +35,7 @@ const TIERS = {
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'docs/**', 'tools/**', '**/.generated/**'] },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
     languageOptions: {
       ecmaVersion: 2023,
       sourceType: 'module',
@@ -59,4 +59,5 @@ export default tseslint.config(
       'zookit/layers': ['error', { layers: { 'packages/client/src': CLIENT_LAYERS }, tiers: TIERS }],
     },
   },
+  { files: ['**/*.{cjs,cts}'], languageOptions: { sourceType: 'commonjs' } },
 );
