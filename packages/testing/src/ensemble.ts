@@ -7,8 +7,7 @@ import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
-import type { ZooKeeperServer } from './server-types.js';
-import { LocalServer } from './server.js';
+import { LocalServer, type ZooKeeperServer } from './server.js';
 
 /** Quorum peer main class. */
 const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
