@@ -3,7 +3,7 @@
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { FaultProxy } from '@zookit/testing';
 import { uniqueChroot } from '@zookit/testing/vitest';
-import { CallbackError, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../src/index.js';
+import { CallbackError, InvalidArgumentError, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../src/index.js';
 import { client, connect, Inbox } from './helpers.js';
 
 /** Counts unhandled rejections and uncaught exceptions while the test runs. */
@@ -182,6 +182,7 @@ describe('callback isolation', () => {
       throw new Error('sync');
     }, 7);
     zk.runCallback('my async callback', () => Promise.reject(new Error('async')));
+    expect(() => zk.runCallback('not a function', 42 as never)).toThrow(InvalidArgumentError);
     const got = await errors.waitFor(2);
     expect(logged).toEqual(['ran 7']);
     expect(got.map((e) => (e as CallbackError).label)).toEqual(['my callback', 'my async callback']);
