@@ -5,13 +5,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import layers from './rules/layers.js';
 
-/** The client's layers, lowest first (paths relative to packages/client/src). */
+/**
+ * The client's layers, lowest first (paths relative to packages/client/src); a file is in
+ * the first layer whose pattern matches. The files at the top of src are the foundation
+ * every layer uses (errors, types, options, paths, ...), except the public surface
+ * (client.ts and the modules behind it), which sits on top of watches.
+ */
+const CLIENT_SURFACE = '(client|operations|events|index)\\.ts$';
 const CLIENT_LAYERS = [
-  { name: 'base', files: ['^(errors|types|paths|acl|retry)\\.ts$'] },
+  { name: 'base', files: [`^(?!${CLIENT_SURFACE})[^/]+\\.ts$`] },
   { name: 'transport', files: ['^transport/'] },
   { name: 'session', files: ['^session/'] },
   { name: 'watches', files: ['^watches/'] },
-  { name: 'client', files: ['.'] },
+  { name: 'client', files: [`^${CLIENT_SURFACE}`] },
 ];
 
 /** Packages by tier: a package's src imports only packages of a lower tier. */
@@ -29,7 +35,7 @@ const TIERS = {
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'docs/**', 'tools/**', '**/.generated/**'] },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
     languageOptions: {
       ecmaVersion: 2023,
       sourceType: 'module',
@@ -53,4 +59,5 @@ export default tseslint.config(
       'zookit/layers': ['error', { layers: { 'packages/client/src': CLIENT_LAYERS }, tiers: TIERS }],
     },
   },
+  { files: ['**/*.{cjs,cts}'], languageOptions: { sourceType: 'commonjs' } },
 );

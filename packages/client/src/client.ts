@@ -172,9 +172,11 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
    * Runs a user-supplied callback isolated, the way the client runs its own listeners:
    * a synchronous throw or a rejected returned promise is reported once on `'error'` as
    * a `CallbackError` carrying `label` (and through the logger; printed as a process
-   * warning when neither exists). Never throws, never leaves an unhandled rejection.
+   * warning when neither exists). Never lets `fn`'s failure escape, never leaves an
+   * unhandled rejection. @throws InvalidArgumentError when `fn` is not a function.
    */
   runCallback<A extends unknown[]>(label: string, fn: (...args: A) => unknown, ...args: A): void {
+    if (typeof fn !== 'function') throw new InvalidArgumentError('fn', 'must be a function');
     this.#dispatcher.run(String(label), fn as (...a: never[]) => unknown, ...args);
   }
 

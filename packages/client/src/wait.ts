@@ -7,12 +7,13 @@ export interface Settle<T> {
 /**
  * The client's one "wait for an event, with a timeout and a signal": `subscribe`
  * starts listening and returns its unsubscribe; whichever comes first of its
- * settle, the signal (its reason) or the timeout (`timeoutError()`) ends the wait,
- * and everything is cleaned up.
+ * settle, the signal (rejects with its reason) or the timeout (rejects with
+ * `timeoutError()`, or resolves when there is none) ends the wait, and everything
+ * is cleaned up.
  */
-export function waitFor<T>(
+export function waitFor<T = void>(
   subscribe: (settle: Settle<T>) => () => void,
-  options: { timeout?: number | undefined; signal?: AbortSignal | undefined; timeoutError(): Error },
+  options: { timeout?: number | undefined; signal?: AbortSignal | undefined; timeoutError?: () => Error },
 ): Promise<T> {
   const { signal, timeout } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
@@ -28,7 +29,8 @@ export function waitFor<T>(
       return true;
     };
     const onAbort = () => finish() && reject(signal!.reason);
-    const timer = timeout === undefined ? undefined : setTimeout(() => finish() && reject(options.timeoutError()), timeout);
+    const onTimeout = () => finish() && (options.timeoutError ? reject(options.timeoutError()) : resolve(undefined as T));
+    const timer = timeout === undefined ? undefined : setTimeout(onTimeout, timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
     unsubscribe = subscribe({
       resolve: (v) => finish() && resolve(v),
@@ -36,4 +38,11 @@ export function waitFor<T>(
     });
     if (done) unsubscribe();
   });
+}
+
+/** The client's one promise-with-its-resolve (for "resolves once this happens"). */
+export function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -7,6 +7,7 @@ import type { Writer } from './writer.js';
 /** Size of a serialized Stat. */
 export const STAT_SIZE = 68;
 
+/** Reads a Stat record. */
 export function readStat(r: Reader): Stat {
   return {
     czxid: r.long(),
@@ -23,17 +24,20 @@ export function readStat(r: Reader): Stat {
   };
 }
 
+/** Writes a Stat record. */
 export function writeStat(w: Writer, s: Stat): void {
   w.long(s.czxid).long(s.mzxid).long(BigInt(s.ctime)).long(BigInt(s.mtime));
   w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
   w.int(s.dataLength).int(s.numChildren).long(s.pzxid);
 }
 
+/** Writes a vector of ACL entries (perms, scheme, id). */
 export function writeAcls(w: Writer, acls: readonly Acl[]): void {
   w.int(acls.length);
   for (const a of acls) w.int(a.perms).string(a.id.scheme).string(a.id.id);
 }
 
+/** Reads a vector of ACL entries; a null vector (-1) reads as empty. */
 export function readAcls(r: Reader): Acl[] {
   const n = r.count(12);
   const out: Acl[] = [];
@@ -46,6 +50,7 @@ export function readAcls(r: Reader): Acl[] {
 
 // --- session records ------------------------------------------------------
 
+/** The first frame a client sends: attach to (or ask for) a session. */
 export interface ConnectRequest {
   protocolVersion: number;
   lastZxidSeen: bigint;
@@ -55,10 +60,12 @@ export interface ConnectRequest {
   readOnly: boolean;
 }
 
+/** Writes a ConnectRequest, with the trailing readOnly flag. */
 export function writeConnectRequest(w: Writer, c: ConnectRequest): void {
   w.int(c.protocolVersion).long(c.lastZxidSeen).int(c.timeOut).long(c.sessionId).buffer(c.passwd).bool(c.readOnly);
 }
 
+/** The server's answer to a ConnectRequest; `timeOut <= 0` means the session is gone. */
 export interface ConnectResponse {
   protocolVersion: number;
   timeOut: number;
@@ -67,6 +74,7 @@ export interface ConnectResponse {
   readOnly: boolean;
 }
 
+/** Reads a ConnectResponse; a missing trailing readOnly byte reads as false. */
 export function readConnectResponse(r: Reader): ConnectResponse {
   const protocolVersion = r.int();
   const timeOut = r.int();
@@ -77,6 +85,7 @@ export function readConnectResponse(r: Reader): ConnectResponse {
   return { protocolVersion, timeOut, sessionId, passwd, readOnly };
 }
 
+/** The header of every request after the ConnectRequest. */
 export interface RequestHeader {
   xid: number;
   type: number;
@@ -87,34 +96,41 @@ export function writeRequestHeader(w: Writer, xid: number, type: number): void {
   w.int(xid).int(type);
 }
 
+/** Reads a RequestHeader. */
 export function readRequestHeader(r: Reader): RequestHeader {
   return { xid: r.int(), type: r.int() };
 }
 
+/** The header of every reply after the ConnectResponse (`err` is ZooKeeper's error code). */
 export interface ReplyHeader {
   xid: number;
   zxid: bigint;
   err: number;
 }
 
+/** Reads a ReplyHeader. */
 export function readReplyHeader(r: Reader): ReplyHeader {
   return { xid: r.int(), zxid: r.long(), err: r.int() };
 }
 
+/** A watch notification as sent (xid -1): numeric event type, keeper state and server path. */
 export interface WatcherEventRecord {
   type: number;
   state: number;
   path: string;
 }
 
+/** Reads a WatcherEvent. */
 export function readWatcherEvent(r: Reader): WatcherEventRecord {
   return { type: r.int(), state: r.int(), path: r.str() };
 }
 
+/** Writes an AuthPacket (type 0, scheme, credentials). */
 export function writeAuthPacket(w: Writer, scheme: string, auth: Uint8Array): void {
   w.int(0).string(scheme).buffer(auth);
 }
 
+/** The watches a client re-registers after reconnecting, relative to `relativeZxid`. */
 export interface SetWatches {
   relativeZxid: bigint;
   data: string[];
@@ -132,6 +148,7 @@ export function writeSetWatches(w: Writer, s: SetWatches): void {
 
 // --- operation bodies ---------------------------------------------------
 
+/** Writes a create body (Create, Create2, CreateContainer; CreateTTL when `ttl` is given). */
 export function writeCreate(w: Writer, path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, ttl?: bigint): void {
   w.string(path).buffer(data);
   writeAcls(w, acl);
@@ -139,42 +156,51 @@ export function writeCreate(w: Writer, path: string, data: Uint8Array | null, ac
   if (ttl !== undefined) w.long(ttl);
 }
 
+/** Writes a path + version body (delete, check). */
 export function writePathVersion(w: Writer, path: string, version: number): void {
   w.string(path).int(version);
 }
 
+/** Writes a path + watch flag body (exists, getData, getChildren, ...). */
 export function writePathWatch(w: Writer, path: string, watch: boolean): void {
   w.string(path).bool(watch);
 }
 
+/** Writes a setData body. */
 export function writeSetData(w: Writer, path: string, data: Uint8Array | null, version: number): void {
   w.string(path).buffer(data).int(version);
 }
 
+/** Writes a setACL body. */
 export function writeSetAcl(w: Writer, path: string, acl: readonly Acl[], version: number): void {
   w.string(path);
   writeAcls(w, acl);
   w.int(version);
 }
 
+/** Writes a path + int body (addWatch mode, removeWatches type, ...). */
 export function writePathInt(w: Writer, path: string, v: number): void {
   w.string(path).int(v);
 }
 
+/** Writes a reconfig body. */
 export function writeReconfig(w: Writer, joining: string | null, leaving: string | null, newMembers: string | null, curConfigId: bigint): void {
   w.string(joining).string(leaving).string(newMembers).long(curConfigId);
 }
 
+/** A node's data and Stat. */
 export interface GetDataResult {
   data: Buffer;
   stat: Stat;
 }
 
+/** Reads a getData reply body; null data reads as an empty buffer (a view into the frame). */
 export function readGetData(r: Reader): GetDataResult {
   const data = r.buffer() ?? Buffer.alloc(0);
   return { data, stat: readStat(r) };
 }
 
+/** Reads a whoAmI reply: a vector of (scheme, user). */
 export function readClientInfos(r: Reader): ClientInfo[] {
   const n = r.count(8);
   const out: ClientInfo[] = [];
@@ -184,16 +210,19 @@ export function readClientInfos(r: Reader): ClientInfo[] {
 
 // --- multi ----------------------------------------------------------------
 
+/** Writes a MultiHeader (op type, done flag, err). */
 export function writeMultiHeader(w: Writer, type: number, done: boolean, err: number): void {
   w.int(type).bool(done).int(err);
 }
 
+/** The header in front of each op (and the terminator) of a multi request or reply. */
 export interface MultiHeader {
   type: number;
   done: boolean;
   err: number;
 }
 
+/** Reads a MultiHeader. */
 export function readMultiHeader(r: Reader): MultiHeader {
   return { type: r.int(), done: r.bool(), err: r.int() };
 }

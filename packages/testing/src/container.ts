@@ -3,7 +3,7 @@ import http from 'node:http';
 import { ServerControlUnavailableError, ZooKeeperNotFoundError } from './errors.js';
 import { fourLetterWord } from './four-letter-word.js';
 import { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
-import type { ZooKeeperServer } from './server-types.js';
+import type { ZooKeeperServer } from './server.js';
 
 /** Where the Docker engine should be, from `DOCKER_HOST` or the default socket. */
 function dockerEndpoint(): { socketPath: string } | { host: string; port: number } | undefined {

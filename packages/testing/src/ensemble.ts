@@ -9,7 +9,7 @@ import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
 import type { NamespaceEnsemble } from './namespace-ensemble.js';
 import type { NetworkNamespacesUnavailableError } from './netns.js';
-import type { ZooKeeperServer } from './server-types.js';
+import type { ZooKeeperServer } from './server.js';
 import { LocalServer } from './server.js';
 
 /** Quorum peer main class. */

@@ -15,17 +15,17 @@ export { fourLetterWord, parseMode } from './four-letter-word.js';
 export { allocatePorts } from './ports.js';
 export { findLocalInstallation, findJava, DEBIAN_JAR_DIR, type LocalInstallation } from './installation.js';
 export { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
-export { startServer } from './server.js';
-export type {
-  ZooKeeperServer,
-  StartServerOptions,
-  ServerSource,
-  TlsClientAuth,
-  TlsServerOptions,
-  TlsServerInfo,
-  SaslServerOptions,
-  SaslServerInfo,
-} from './server-types.js';
+export {
+  startServer,
+  type ZooKeeperServer,
+  type StartServerOptions,
+  type ServerSource,
+  type TlsClientAuth,
+  type TlsServerOptions,
+  type TlsServerInfo,
+  type SaslServerOptions,
+  type SaslServerInfo,
+} from './server.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
 export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
 export {

@@ -7,9 +7,123 @@ import { fourLetterWord } from './four-letter-word.js';
 import { findLocalInstallation, type LocalInstallation } from './installation.js';
 import { JvmProcess } from './jvm-process.js';
 import { allocatePorts } from './ports.js';
-import { baseConfigLines, baseJvmArgs, validateOptions } from './server-config.js';
-import type { SaslServerInfo, StartServerOptions, TlsServerInfo, ZooKeeperServer } from './server-types.js';
-import { generateTlsMaterial } from './tls.js';
+import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
+import { generateTlsMaterial, type TlsMaterial } from './tls.js';
+
+/** Where a server came from. */
+export type ServerSource = 'local' | 'external' | 'container';
+
+/**
+ * A ZooKeeper server under test. Control methods (`stop`, `kill`, `restart`, `pause`,
+ * `resume`) work for servers started by this process (`controllable === true`); for an
+ * existing ensemble from `ZOOKEEPER_CONNECT` they throw {@link ServerControlUnavailableError}.
+ */
+export interface ZooKeeperServer extends AsyncDisposable {
+  /** `host:port` for a client. */
+  readonly connectString: string;
+  /** Client host (always `127.0.0.1` for local servers). */
+  readonly host: string;
+  /** Client port. */
+  readonly port: number;
+  /** Data directory (also holds `zoo.cfg` and `server.log`); `undefined` if not local. */
+  readonly dataDir: string | undefined;
+  /** Log file with the JVM's stdout and stderr; `undefined` if not local. */
+  readonly logFile: string | undefined;
+  /** Where the server came from. */
+  readonly source: ServerSource;
+  /** Whether the control methods work. */
+  readonly controllable: boolean;
+  /** PID of the server JVM while running (local servers only). */
+  readonly pid: number | undefined;
+  /** True between `pause()` and `resume()`. */
+  readonly paused: boolean;
+  /**
+   * Stop gracefully: SIGTERM, SIGKILL after `stopTimeoutMs`, wait for exit. For a
+   * standalone server this is final and removes the data directory; for an ensemble
+   * member the data is kept so `restart()` can bring it back.
+   */
+  stop(): Promise<void>;
+  /** SIGKILL the JVM and wait for it to exit; data is kept, `restart()` brings it back. */
+  kill(): Promise<void>;
+  /** Stop if running, then start again with the same config, port and data; wait until ready. */
+  restart(): Promise<void>;
+  /** SIGSTOP the JVM (it keeps its sockets but answers nothing). */
+  pause(): Promise<void>;
+  /** SIGCONT after `pause()`. */
+  resume(): Promise<void>;
+  /** Send a four-letter word to this server (see {@link fourLetterWord}). */
+  fourLetterWord(cmd: string, timeoutMs?: number): Promise<string>;
+  /** The TLS client port and its certificates, when started with `tls`. */
+  readonly tls?: TlsServerInfo | undefined;
+  /** The SASL users and JAAS file, when started with `sasl`. */
+  readonly sasl?: SaslServerInfo | undefined;
+}
+
+/** How the TLS port treats client certificates (ZooKeeper's `ssl.clientAuth`). */
+export type TlsClientAuth = 'none' | 'want' | 'need';
+
+/** Options of a TLS test server (`startServer({ tls })`). */
+export interface TlsServerOptions {
+  /** `ssl.clientAuth` (default `'none'`; ZooKeeper's own default is `need`). */
+  clientAuth?: TlsClientAuth;
+  /** SANs of the server certificate (default `['IP:127.0.0.1', 'DNS:localhost']`). */
+  serverSubjectAltNames?: readonly string[];
+}
+
+/**
+ * The TLS side of a test server: its secure port (on 127.0.0.1) and throw-away
+ * certificates generated at start (PEM strings, ready for Node's `tls` options).
+ * The plain `port` stays open for four-letter words.
+ */
+export interface TlsServerInfo extends TlsMaterial {
+  /** Host of the secure port (`127.0.0.1`). */
+  host: string;
+  /** The `secureClientPort`. */
+  port: number;
+  /** `127.0.0.1:<secure port>`. */
+  connectString: string;
+  /** The server's `ssl.clientAuth`. */
+  clientAuth: TlsClientAuth;
+}
+
+/** Options of a SASL test server (`startServer({ sasl })`). */
+export interface SaslServerOptions {
+  /** DIGEST-MD5 users: name → password. */
+  users: Readonly<Record<string, string>>;
+  /**
+   * Require SASL from every client (`enforce.auth.enabled=true`,
+   * `enforce.auth.schemes=sasl`). Default true; false only enables the provider.
+   */
+  enforce?: boolean;
+}
+
+/** The SASL side of a test server. */
+export interface SaslServerInfo {
+  /** The DIGEST-MD5 users the server accepts. */
+  users: Readonly<Record<string, string>>;
+  /** Whether the server refuses clients that do not authenticate with SASL. */
+  enforced: boolean;
+  /** The JAAS file passed with `-Djava.security.auth.login.config`. */
+  jaasFile: string;
+}
+
+/** Options for {@link startServer}. */
+export interface StartServerOptions extends ServerConfigOptions {
+  /**
+   * Which source to use: `'auto'` (default: `ZOOKEEPER_CONNECT`, then a local
+   * installation, then testcontainers if a Docker engine answers), `'local'` (only a
+   * local JVM), or `'external'` (only `ZOOKEEPER_CONNECT`).
+   */
+  source?: 'auto' | 'local' | 'external';
+  /**
+   * Also open a TLS client port (`secureClientPort` on 127.0.0.1, Netty connection
+   * factory) with certificates generated at start with `openssl`: `true`, or options.
+   * Implies a local server.
+   */
+  tls?: boolean | TlsServerOptions;
+  /** Enable SASL DIGEST-MD5 with these users (a JAAS file is written). Implies a local server. */
+  sasl?: SaslServerOptions;
+}
 
 /** Modes a standalone server reports when it serves requests. */
 const STANDALONE_READY_MODES = ['standalone'] as const;

@@ -16,8 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import type { StartServerOptions } from './server-types.js';
-import { startServer } from './server.js';
+import { startServer, type StartServerOptions } from './server.js';
 
 declare module 'vitest' {
   /** Values provided by the `@zookit/testing/vitest` global setup. */

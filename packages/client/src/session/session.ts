@@ -23,6 +23,7 @@ import { ReadWriteProbe } from './read-only-probe.js';
 import { canMove, type Phase, type SessionHooks } from './phases.js';
 import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
+import { deferred, waitFor } from '../wait.js';
 import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';
@@ -60,7 +61,9 @@ export class Session {
   #seenSession = false;
   #closingAnnounced = false;
   #startWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
-  #closeWaiter: (() => void) | null = null;
+  /** While closing: called when the socket is gone. */
+  #socketGone: (() => void) | null = null;
+  readonly #closed = deferred();
 
   constructor(config: SessionConfig, hooks: SessionHooks) {
     this.#c = config;
@@ -145,7 +148,7 @@ export class Session {
   /** Closes the session on the server (bounded wait) and stops everything. Idempotent. */
   async close(reason: Error = new ClientClosedError()): Promise<void> {
     if (this.#phase === 'closed') return;
-    if (this.#phase === 'closing') return this.#whenClosed();
+    if (this.#phase === 'closing') return this.#closed.promise;
     this.#announceClosing();
     const t = this.#phase === 'connected' ? this.#transport : null;
     // Sent while still 'connected', so it goes out now, behind what is in flight.
@@ -154,27 +157,14 @@ export class Session {
     this.#cancelReconnect();
     this.#requests.rejectQueued(() => reason);
     if (t && closing) {
-      await new Promise<void>((resolve) => {
-        const bound = setTimeout(resolve, Math.min(2000, Math.max(200, this.#negotiatedTimeout / 3)));
-        bound.unref();
-        this.#closeWaiter = () => {
-          clearTimeout(bound);
-          resolve();
-        };
-        closing.then(() => t.end(), () => {}).finally(() => this.#closeWaiter?.());
-      });
+      // Bounded: the closeSession's answer, or the socket's end, whichever comes first.
+      await waitFor((settle) => {
+        this.#socketGone = () => settle.resolve();
+        void closing.then(() => t.end(), () => {}).finally(() => settle.resolve());
+        return () => (this.#socketGone = null);
+      }, { timeout: Math.min(2000, Math.max(200, this.#negotiatedTimeout / 3)) });
     }
     this.#finishClose(reason);
-  }
-
-  #whenClosed(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const prev = this.#closeWaiter;
-      this.#closeWaiter = () => {
-        prev?.();
-        resolve();
-      };
-    });
   }
 
   #announceClosing(): void {
@@ -199,9 +189,7 @@ export class Session {
     this.#key = { sessionId: 0n, password: NO_PASSWORD };
     this.#setState(ConnectionState.LOST);
     for (const w of this.#startWaiters.splice(0)) w.reject(reason);
-    const cw = this.#closeWaiter;
-    this.#closeWaiter = null;
-    cw?.();
+    this.#closed.resolve();
   }
 
   #cancelReconnect(): void {
@@ -353,7 +341,7 @@ export class Session {
     if (transport !== this.#transport) return;
     this.#transport = null;
     if (this.#phase === 'closed' || this.#phase === 'closing') {
-      if (this.#phase === 'closing') this.#closeWaiter?.();
+      if (this.#phase === 'closing') this.#socketGone?.();
       return;
     }
     const wasConnected = this.#phase === 'connected';
