@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import type { EventEmitter } from 'eventemitter3';
 import { OpCode, readAcls, readClientInfos, readGetData, readStat, writePathVersion, writeReconfig, type GetDataResult, type Reader } from '@zookit/protocol';
 import { OPEN_ACL_UNSAFE } from './acl.js';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue } from './watches/async-queue.js';
 import type { CreateOptions } from './create-op.js';
 import { ClientClosedError, ErrorCode, InvalidArgumentError, OperationTimeoutError } from './errors.js';
 import { IsolatedEmitter, type ClientEvents, type ConnectionObserver, type StateListener } from './events.js';

@@ -72,7 +72,7 @@ export interface ClientOptions {
   session?: SessionCredentials;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   hosts: '127.0.0.1:2181',
   sessionTimeout: 10_000,
   connectTimeout: 15_000,
@@ -150,7 +150,7 @@ function checkSaslOptions(sasl: SaslOptions | undefined): void {
 }
 
 /** Parses `h1:2181,[::1]:2182/app`; the port defaults to 2181. */
-export function parseConnectString(hosts: string): { hosts: HostPort[]; chroot: string } {
+function parseConnectString(hosts: string): { hosts: HostPort[]; chroot: string } {
   if (typeof hosts !== 'string' || hosts.trim() === '') throw new InvalidArgumentError('hosts', 'must be a non-empty string');
   const slash = hosts.indexOf('/');
   let chroot = slash === -1 ? '' : hosts.slice(slash);

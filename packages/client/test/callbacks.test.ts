@@ -87,6 +87,28 @@ describe('callback isolation', () => {
     expect((await errors.waitFor(1)).map((e) => (e as CallbackError).label)).toEqual(['state observer']);
   });
 
+  it('once() listeners are isolated too, and removeListener/listeners() see the functions the user passed', async () => {
+    const zk = await connect();
+    const errors = collectErrors(zk);
+    const ran: string[] = [];
+    const thrower = () => {
+      ran.push('thrower');
+      throw new Error('once bug');
+    };
+    zk.once('closing', thrower);
+    zk.once('closing', () => ran.push('second'));
+    const removed = () => ran.push('removed');
+    zk.on('closing', removed);
+    expect(zk.listeners('closing')).toContain(removed);
+    zk.off('closing', removed);
+    expect(zk.listeners('closing')).not.toContain(removed);
+    expect(zk.listenerCount('closing')).toBe(2);
+    await zk.stop();
+    expect(ran).toEqual(['thrower', 'second']);
+    expect(zk.listenerCount('closing')).toBe(0);
+    expect((await errors.waitFor(1)).map((e) => (e as CallbackError).label)).toEqual(["'closing' listener"]);
+  });
+
   it('two one-shot watchers of one node: the first throws, the second still fires', async () => {
     const unhandled = trackUnhandled();
     const zk = await connect();
@@ -128,6 +150,8 @@ describe('callback isolation', () => {
     const unhandled = trackUnhandled();
     const zk = await connect();
     const errors = collectErrors(zk);
+    // An async listener on purpose: its rejection is what the client must catch.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     zk.on('state', async () => {
       await Promise.resolve();
       throw new Error('async bug');

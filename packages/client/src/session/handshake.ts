@@ -12,7 +12,7 @@ export interface SessionKey {
 export const NO_PASSWORD = Buffer.alloc(16);
 
 /** The ConnectRequest frame: resume `key` (or start a session when its id is 0). */
-export function connectFrame(key: SessionKey | null, lastZxid: bigint, sessionTimeout: number, readOnly: boolean): Buffer {
+function connectFrame(key: SessionKey | null, lastZxid: bigint, sessionTimeout: number, readOnly: boolean): Buffer {
   const w = new Writer(64);
   writeConnectRequest(w, {
     protocolVersion: 0,
@@ -31,7 +31,7 @@ export type ConnectAnswer =
   | { expired: false; sessionId: bigint; password: Buffer; timeout: number; readOnly: boolean };
 
 /** Reads a ConnectResponse. @throws ProtocolError when the server refused the handshake or sent nonsense. */
-export function readConnectAnswer(frame: Buffer): ConnectAnswer {
+function readConnectAnswer(frame: Buffer): ConnectAnswer {
   if (frame.length === 16) {
     // A bare ReplyHeader instead of a ConnectResponse: the server refused the
     // session (a read-only server without local sessions answers NOTREADONLY).
@@ -45,14 +45,14 @@ export function readConnectAnswer(frame: Buffer): ConnectAnswer {
 }
 
 /** A closeSession request (for a session declared lost locally but still alive on the server). */
-export function closeSessionFrame(xid: number): Buffer {
+function closeSessionFrame(xid: number): Buffer {
   const w = new Writer(16);
   w.int(xid).int(OpCode.closeSession);
   return w.frame();
 }
 
 /** Whether `frame` is the answer to our closeSession (anything but a ping or notification). */
-export function isCloseReply(frame: Buffer): boolean {
+function isCloseReply(frame: Buffer): boolean {
   return readReplyHeader(new Reader(frame)).xid >= 0;
 }
 

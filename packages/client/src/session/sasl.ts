@@ -9,7 +9,7 @@ const md5 = (...parts: Array<string | Buffer>) => {
 };
 
 /** Parses `key=value,key="quoted, value"` directives (RFC 2831 §7.1). */
-export function parseDirectives(text: string): Map<string, string> {
+function parseDirectives(text: string): Map<string, string> {
   const out = new Map<string, string>();
   let i = 0;
   while (i < text.length) {

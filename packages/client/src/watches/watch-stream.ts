@@ -1,4 +1,4 @@
-import { AsyncQueue } from '../async-queue.js';
+import { AsyncQueue } from './async-queue.js';
 import { EventType, type Watcher, type WatchedEvent } from '../types.js';
 
 interface WatchStreamOptions {

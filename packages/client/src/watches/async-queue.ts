@@ -1,4 +1,4 @@
-import { WatchOverflowError } from './errors.js';
+import { WatchOverflowError } from '../errors.js';
 
 /** Options of {@link AsyncQueue}. */
 export interface AsyncQueueOptions {
