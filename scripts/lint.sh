@@ -12,7 +12,7 @@ if [ ! -f "$tools/node_modules/.package-lock.json" ] || [ "$tools/package-lock.j
   npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error || exit 2
 fi
 # Type-aware rules read the packages' declarations (dist/*.d.ts) where code imports a package by name.
-npx turbo run build --output-logs=errors-only >/dev/null || { echo "lint: the build failed" >&2; exit 2; }
+npx turbo run build --output-logs=errors-only || { echo "lint: the build failed" >&2; exit 2; }
 
 status=0
 echo "── the layering rule's own tests"
