@@ -1,0 +1,3 @@
+// Every command module registers its commands when imported.
+import './basic.js';
+import './session.js';
