@@ -1,5 +1,5 @@
 import { zookitVitestConfig } from '../../vitest.shared.ts';
 
-// Shared config: one ZooKeeper server per test project via @zookit/testing/vitest
-// (tests read it with inject('zkConnect')); pass selection via ZOOKIT_TEST_PASS.
-export default zookitVitestConfig({ packageDir: import.meta.dirname });
+// Shared config with this package's global setup: two ZooKeeper servers (inject('zkConnect'),
+// inject('zkConnect2')) so copy tools can go from one cluster to another.
+export default zookitVitestConfig({ packageDir: import.meta.dirname, globalSetup: ['./test/global-setup.ts'] });
