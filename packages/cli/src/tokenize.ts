@@ -9,7 +9,7 @@ import { UsageError } from './errors.js';
  */
 export function splitCommands(text: string): string[][] {
   const commands: string[][] = [];
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of statements(text)) {
     let current: string[] = [];
     for (const entry of parse(line, (key) => `$${key}`)) {
       if (typeof entry === 'string') current.push(entry);
@@ -23,4 +23,24 @@ export function splitCommands(text: string): string[][] {
     if (current.length > 0) commands.push(current);
   }
   return commands;
+}
+
+/** Splits at newlines outside quotes (a quoted newline is part of a word). */
+function statements(text: string): string[] {
+  const out: string[] = [];
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\' && quote !== "'") i++;
+    else if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '\n') {
+      out.push(text.slice(start, i).replace(/\r$/, ''));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
 }

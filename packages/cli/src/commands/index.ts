@@ -1,3 +1,5 @@
 // Every command module registers its commands when imported.
 import './basic.js';
 import './session.js';
+import './watch.js';
+import './explore.js';
