@@ -3,3 +3,4 @@ import './basic.js';
 import './session.js';
 import './watch.js';
 import './explore.js';
+import './copy.js';
