@@ -45,17 +45,25 @@ export class Context {
     return this.#client?.state ?? ConnectionState.LOST;
   }
 
+  /** The current client when it is connected (never connects). */
+  connectedClient(): ZooKeeperClient | undefined {
+    const zk = this.#client;
+    return zk && (zk.state === ConnectionState.CONNECTED || zk.state === ConnectionState.READ_ONLY) ? zk : undefined;
+  }
+
   /** The connected client, connecting first when needed. */
   async client(): Promise<ZooKeeperClient> {
-    if (this.#client && !this.#client.closed) return this.#client;
     if (this.#starting) return this.#starting;
+    if (this.#client && !this.#client.closed) return this.#client;
     if (this.#hosts === undefined) throw new UsageError('no server: pass --server HOST:PORT[/chroot] or set ZOOKEEPER_CONNECT');
     const zk = new ZooKeeperClient(clientOptions(this.config, this.#hosts));
+    this.#client = zk;
     zk.on('error', (err) => this.out.note(`zk: ${err.message}`));
     zk.on('state', (state) => this.onState?.(state));
     this.#starting = zk.start().then(
-      () => (this.#client = zk),
+      () => zk,
       async (err: unknown) => {
+        if (this.#client === zk) this.#client = undefined;
         await zk.close().catch(() => {});
         throw err;
       },
