@@ -4,3 +4,5 @@ import './session.js';
 import './watch.js';
 import './explore.js';
 import './copy.js';
+import './inspect.js';
+import './inspect-data.js';
