@@ -2,7 +2,7 @@
 # Make sure this machine can run the test suites: a local ZooKeeper (Debian's
 # `zookeeper` package, which pulls a headless JRE) unless ZOOKEEPER_HOME or
 # ZOOKEEPER_CONNECT is set, plus the interop/bench peers (python3-kazoo and the Curator
-# jars). Idempotent; prints nothing when everything is present.
+# jars, x-discovery included) and openssl for TLS test certificates. Idempotent; prints nothing when everything is present.
 #
 #   ZOOKIT_PEERS=0   skip the kazoo/Curator packages
 set -euo pipefail
@@ -21,10 +21,13 @@ if (( need_local_zk )) && ! command -v java >/dev/null 2>&1 && [[ ! -x "${JAVA_H
   apt_pkgs+=(default-jre-headless)
 fi
 if [[ "${ZOOKIT_PEERS:-1}" != "0" ]] && command -v dpkg-query >/dev/null 2>&1; then
-  for p in python3-kazoo libcurator-framework-java libcurator-recipes-java; do
+  for p in python3-kazoo libcurator-framework-java libcurator-recipes-java libcurator-discovery-java; do
     have_pkg "$p" || apt_pkgs+=("$p")
   done
 fi
+
+# openssl: throw-away TLS certificates for the TLS tests (@zookit/testing generateTlsMaterial).
+if ! command -v openssl >/dev/null 2>&1; then apt_pkgs+=(openssl); fi
 
 if (( ${#apt_pkgs[@]} == 0 )); then exit 0; fi
 
