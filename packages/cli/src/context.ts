@@ -58,10 +58,12 @@ export class Context {
     if (this.#hosts === undefined) throw new UsageError('no server: pass --server HOST:PORT[/chroot] or set ZOOKEEPER_CONNECT');
     const zk = new ZooKeeperClient(clientOptions(this.config, this.#hosts));
     this.#client = zk;
-    zk.on('error', (err) => this.out.note(`zk: ${err.message}`));
+    // Until start() settles, its rejection is the one report of a failure (one line).
+    let started = false;
+    zk.on('error', (err) => started && this.out.note(`zk: ${err.message}`));
     zk.on('state', (state) => this.onState?.(state));
     this.#starting = zk.start().then(
-      () => zk,
+      () => ((started = true), zk),
       async (err: unknown) => {
         if (this.#client === zk) this.#client = undefined;
         await zk.close().catch(() => {});
