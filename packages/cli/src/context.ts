@@ -19,6 +19,10 @@ export class Context {
   readonly history: string[] = [];
   /** Set in the interactive shell. */
   confirm: Confirm | undefined;
+  /** Set in the interactive shell: asks for a secret without echoing it. */
+  askSecret: ((question: string) => Promise<string>) | undefined;
+  /** Set in the interactive shell: prints output that arrives between commands (watch events) above the prompt. */
+  interject: ((print: () => void) => void) | undefined;
   /** Aborted when the running command is cancelled (Ctrl-C). */
   signal: AbortSignal = new AbortController().signal;
   /** Called on every connection-state change of the current client. */

@@ -75,6 +75,7 @@ describe("zkCli's verbs, non-interactively", () => {
     const who = await zk(['-s', hosts, '--json', '-c', 'addauth digest bob:pw; whoami']);
     expect(lines(who.stdout)).toContainEqual({ scheme: 'digest', user: 'bob' });
     expect(who.stdout).not.toContain('pw');
+    expect(await zk(['-s', hosts, 'addauth', 'digest', 'bob'])).toMatchObject({ code: ExitCode.USAGE, stderr: expect.stringMatching(/^zk: addauth digest needs USER:PASSWORD/) });
   });
 
   it('sync, config, close and connect, help', async () => {

@@ -97,24 +97,32 @@ describe('the interactive shell, through a pseudo-terminal', () => {
     t.type('\r');
     at = await t.waitFor(/SCHEME +USER/, at);
     at = await t.prompt(3, at);
-    // A secret stays out of the history; deleteall asks.
-    t.type('addauth digest ops:hunter2\r');
+    // addauth asks for the password without echoing it; it stays out of the history.
+    t.type('addauth digest ops\r');
+    at = await t.waitFor('password for ops: ', at);
+    t.type('hunter2\r');
     at = await t.prompt(4, at);
+    expect(t.screen).not.toContain('hunter2');
+    t.type('whoami\r');
+    at = await t.waitFor(/digest +ops/, at);
+    at = await t.prompt(5, at);
+    // deleteall asks.
     t.type('deleteall /app\r');
     at = await t.waitFor('delete /app and its 2 descendants? [y/N] ', at);
     t.type('n\r');
     at = await t.waitFor('not deleted', at);
-    at = await t.prompt(5, at);
+    at = await t.prompt(6, at);
     expect(await client.exists('/app')).not.toBeNull();
     t.type('history\r');
-    at = await t.waitFor('   5  history', at);
-    expect(t.screen).toContain('   4  deleteall /app');
+    at = await t.waitFor('   6  history', at);
+    expect(t.screen).toContain('   5  deleteall /app');
     expect(t.screen).not.toMatch(/\d  addauth/);
     t.type('exit\r');
     expect(await t.exited).toBe(0);
     const saved = readFileSync(history, 'utf8');
-    expect(saved).toBe('ls /\nget /app/alpha\nwhoami\ndeleteall /app\nhistory\nexit\n'.replace('exit\n', ''));
+    expect(saved).toBe('ls /\nget /app/alpha\nwhoami\nwhoami\ndeleteall /app\nhistory\n');
     expect(saved).not.toContain('hunter2');
+    expect(saved).not.toContain('ops');
 
     // The next run starts with that history: Up recalls the last command.
     const t2 = new Terminal(['--server', hosts, '--history-file', history]);
@@ -140,7 +148,13 @@ describe('the interactive shell, through a pseudo-terminal', () => {
     at = await t.waitFor('^C', at);
     at = await t.prompt(1, at);
     t.type('ls /w\r');
-    await t.waitFor('x\n', at);
+    at = await t.waitFor('x\n', at);
+    // A watch's event arrives between commands: printed above a redrawn prompt.
+    t.type('get -w /w\r');
+    at = await t.prompt(3, at);
+    await client.set('/w', 'changed');
+    at = await t.waitFor('WATCHER: CHANGED /w', at);
+    await t.prompt(3, at);
     t.type('\x04');
     expect(await t.exited).toBe(0);
   });

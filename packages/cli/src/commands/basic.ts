@@ -7,7 +7,11 @@ import { walk } from '../walk.js';
 
 /** A one-shot watch that prints its event when it fires. */
 export function printWatch(ctx: Context) {
-  return (event: WatchedEvent) => ctx.out.emit({ watch: event }, () => `WATCHER: ${event.type} ${event.path}`);
+  return (event: WatchedEvent) => {
+    const print = () => ctx.out.emit({ watch: event }, () => `WATCHER: ${event.type} ${event.path}`);
+    if (ctx.interject) ctx.interject(print);
+    else print();
+  };
 }
 
 const ls: CommandSpec = {

@@ -41,11 +41,16 @@ const setAcl: CommandSpec = {
 
 const addauth: CommandSpec = {
   name: 'addauth',
-  summary: 'Add credentials to the session (kept out of the history)',
+  summary: 'Add credentials to the session (kept out of the history; `addauth digest USER` asks for the password)',
   args: '<scheme> <auth>',
   async run(ctx, [scheme, auth]) {
+    let credential = auth as string;
+    if (scheme === 'digest' && !credential.includes(':')) {
+      if (!ctx.askSecret) throw new UsageError('addauth digest needs USER:PASSWORD (the shell asks for the password when given USER alone)');
+      credential = `${credential}:${await ctx.askSecret(`password for ${credential}: `)}`;
+    }
     const zk = await ctx.client();
-    await zk.addAuth(scheme as string, auth as string);
+    await zk.addAuth(scheme as string, credential);
     ctx.out.emit({ added: scheme });
   },
 };
