@@ -80,6 +80,25 @@ describe('bad input: one line on stderr, a distinct exit code, never a stack tra
   });
 });
 
+describe('output', () => {
+  it('colours only on a terminal, and not with --no-color or NO_COLOR', async () => {
+    const { hosts, client } = await f.chroot();
+    await client.create('/a');
+    const esc = /\x1b\[/;
+    const tty = await zk(['-s', hosts, '-c', 'getAcl /a; get /nope'], { tty: true });
+    expect(tty.stdout).toMatch(esc);
+    expect(tty.stderr).toMatch(esc);
+    for (const run of [
+      await zk(['-s', hosts, '-c', 'getAcl /a; get /nope']),
+      await zk(['-s', hosts, '--no-color', '-c', 'getAcl /a; get /nope'], { tty: true }),
+      await zk(['-s', hosts, '-c', 'getAcl /a; get /nope'], { tty: true, env: { NO_COLOR: '1' } }),
+    ]) {
+      expect(run.stdout).toBe('SCHEME  ID      PERMS\nworld   anyone  cdrwa\n');
+      expect(run.stderr).toBe('zk: NONODE: /nope (getData)\n');
+    }
+  });
+});
+
 describe('connection options', () => {
   it('--readonly refuses every write before sending it', async () => {
     const { hosts, client } = await f.chroot();

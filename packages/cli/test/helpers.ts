@@ -17,12 +17,12 @@ export interface Run {
 export const BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
 
 /** Runs `zk` in-process with a non-terminal stdin (`input`, default empty). */
-export async function zk(args: readonly string[], options: { input?: string; env?: Record<string, string | undefined> } = {}): Promise<Run> {
+export async function zk(args: readonly string[], options: { input?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const stdin = Object.assign(Readable.from([options.input ?? '']), { isTTY: false });
   const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty === true },
     stderr: { write: (s: string) => (stderr += s) },
     stdin,
     env: options.env ?? {},
