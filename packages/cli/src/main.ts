@@ -14,6 +14,8 @@ export interface Io {
   stderr: Writer;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Aborted on Ctrl-C (SIGINT) outside the shell: cancels the running command. */
+  signal?: AbortSignal;
 }
 
 /** The version printed by `zk --version`. */
@@ -76,6 +78,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     out.error(err);
     return exitCodeFor(err);
   }
+  if (io.signal) ctx.signal = io.signal;
   try {
     if (words.length > 0) return await runLine(ctx, words);
     if (options.command !== undefined) return await runScript(ctx, options.command);

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/index.ts';
-import { fixture, lines, zk, zkBin } from './helpers.ts';
+import { BIN, fixture, lines, zk, zkBin } from './helpers.ts';
 
 const f = fixture();
 
@@ -38,6 +39,20 @@ describe('scripting forms', () => {
     expect(lines(r.stdout)).toEqual([{ path: '/n', data: 'data' }, { path: '/', children: ['n'] }]);
     const piped = await zkBin(['--server', hosts], { input: 'get /n\n' });
     expect(piped).toEqual({ code: 0, stdout: 'data\n', stderr: '' });
+  });
+});
+
+describe('interrupts', () => {
+  it('Ctrl-C (SIGINT) cancels a streaming command of the binary: one line, exit 130', async () => {
+    const { hosts } = await f.chroot();
+    const child = spawn(process.execPath, [BIN, '--server', hosts, 'watch', '-R', '/'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const watching = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), stderr.includes('watching') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await watching;
+    child.kill('SIGINT');
+    expect(await exited).toBe(ExitCode.INTERRUPTED);
+    expect(stderr).toBe('watching / and its subtree (Ctrl-C stops)\nzk: interrupted\n');
   });
 });
 
