@@ -7,7 +7,7 @@ import { InterruptedError, UsageError, type ExitCode } from './errors.js';
 export interface OptionSpec {
   flags: string;
   description: string;
-  /** Parse the value as an integer (at least `min`, default 0... any). */
+  /** Parse the value as an integer of at least `min`. */
   int?: { min: number };
   /** Values may be given more than once (collected in an array). */
   repeat?: boolean;

@@ -69,7 +69,8 @@ describe('dump, restore, mirror, diff', () => {
     expect(text).toHaveLength(n + 1);
     expect(text.some((l) => l.includes('"/src/d2/eph"'))).toBe(false);
 
-    const dry = await zk(['-s', b.hosts, '--json', 'restore', file, '--to', '/copy', '--dry-run']);
+    // A dry run writes nothing, so --readonly allows it.
+    const dry = await zk(['-s', b.hosts, '--readonly', '--json', 'restore', file, '--to', '/copy', '--dry-run']);
     expect(lines(dry.stdout).at(-1)).toEqual({ created: n, updated: 0, unchanged: 0, transactions: expect.any(Number), dryRun: true });
     expect(await b.client.exists('/copy')).toBeNull();
 

@@ -38,7 +38,6 @@ const restore: CommandSpec = {
   name: 'restore',
   summary: 'Write a dump file back into the cluster (batched transactions; --dry-run shows the plan)',
   args: '<file>',
-  write: true,
   options: [
     { flags: '--to <path>', description: 'restore under this path instead of the dumped one' },
     { flags: '-n, --dry-run', description: 'print the plan, write nothing' },
@@ -50,6 +49,7 @@ const restore: CommandSpec = {
     } catch (err) {
       throw new CliError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
+    if (o['dryRun'] !== true) ctx.checkWritable('restore');
     const { header, records } = parseDump(text, file as string);
     const to = o['to'] === undefined ? header.root : pathArg(o['to'], '--to');
     const zk = await ctx.client();
@@ -77,7 +77,7 @@ const mirror: CommandSpec = {
   async run(ctx, [p], o) {
     const path = pathArg(p);
     if (o['to'] === undefined) throw new UsageError('mirror: --to HOSTS[/chroot] is required');
-    if (ctx.config.readOnly && o['dryRun'] !== true) ctx.checkWritable('mirror');
+    if (o['dryRun'] !== true) ctx.checkWritable('mirror');
     const from = await ctx.client();
     const to = await otherCluster(ctx, o['to']);
     try {
