@@ -96,11 +96,18 @@ describe('inspectors', () => {
     ]);
     const svc = lines((await zk(['-s', hosts, '--json', 'services', '--base', '/cur/services', 'api'])).stdout);
     expect(svc).toEqual([
-      expect.objectContaining({ name: 'api', id: 'api-1', address: '10.0.0.1', port: 8080, sslPort: 8443, payload: 'blue', serviceType: 'DYNAMIC', uri: '{scheme}://{address}:{port}' }),
+      expect.objectContaining({ name: 'api', id: 'api-1', address: '10.0.0.1', port: 8080, sslPort: 8443, payload: 'blue', serviceType: 'DYNAMIC', uri: '{scheme}://{address}:{port}', enabled: true }),
       expect.objectContaining({ name: 'api', id: 'api-2', address: '10.0.0.2', port: 8081, sslPort: null, payload: 'green' }),
     ]);
     expect(svc[0]!['session']).not.toBe('0x0');
     expect((await zk(['-s', hosts, 'services', '-b', '/cur/services'])).stdout).toMatch(/^NAME +ID +ADDRESS +PORT +SSL +TYPE +SESSION +REGISTERED +PAYLOAD\napi +api-1 +10\.0\.0\.1 +8080 +8443 +DYNAMIC +0x/);
+
+    // A disabled instance, as zookit discovery writes it (Curator's fields plus enabled: false).
+    const { client } = await f.chroot();
+    const w1 = { name: 'web', id: 'w1', address: '10.1.1.1', port: 80, sslPort: null, payload: null, registrationTimeUTC: 0, serviceType: 'STATIC', uriSpec: null, enabled: false };
+    await client.create('/zsvc/web/w1', JSON.stringify(w1), { makePath: true });
+    const zhosts = `${hosts.slice(0, hosts.indexOf('/'))}${client.chroot}`;
+    expect((await zk(['-s', zhosts, 'services', '-b', '/zsvc'])).stdout).toMatch(/\nweb +w1 \(disabled\) +10\.1\.1\.1 +80 +STATIC +0x0\n/);
 
     const cq = lines((await zk(['-s', hosts, '--json', 'queue', '/cur/queue'])).stdout);
     expect(cq.map((r) => [r['position'], r['items'], r['layout']])).toEqual([

@@ -39,6 +39,8 @@ interface Instance {
   registrationTimeUTC?: number;
   serviceType?: string;
   uriSpec?: { parts?: Array<{ value: string; variable: boolean }> } | null;
+  /** Written by zookit discovery (and Curator's non-compatible mode) when false: a disabled instance. */
+  enabled?: boolean;
 }
 
 const uriText = (spec: Instance['uriSpec']): string => (spec?.parts ?? []).map((p) => (p.variable ? `{${p.value}}` : p.value)).join('');
@@ -68,13 +70,13 @@ const services: CommandSpec = {
         rows.push({
           name: inst.name ?? name, id: inst.id ?? id, address: inst.address ?? '', port: inst.port ?? null, sslPort: inst.sslPort ?? null,
           serviceType: inst.serviceType ?? '', registered: inst.registrationTimeUTC ? new Date(inst.registrationTimeUTC).toISOString() : '',
-          uri: uriText(inst.uriSpec), payload: inst.payload ?? null, session: node.stat.ephemeralOwner,
+          uri: uriText(inst.uriSpec), payload: inst.payload ?? null, enabled: inst.enabled !== false, session: node.stat.ephemeralOwner,
         });
       });
     }
     if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
     if (rows.length === 0) return ctx.out.note(`no instances under ${base}${typeof n === 'string' ? `/${n}` : ''}`);
-    ctx.out.table(rows.map((r) => ({ ...r, port: r['port'] ?? '', sslPort: r['sslPort'] ?? '', session: hex(r['session'] as bigint), payload: r['payload'] === null ? '' : JSON.stringify(r['payload']) })), [
+    ctx.out.table(rows.map((r) => ({ ...r, id: r['enabled'] ? r['id'] : `${String(r['id'])} (disabled)`, port: r['port'] ?? '', sslPort: r['sslPort'] ?? '', session: hex(r['session'] as bigint), payload: r['payload'] === null ? '' : JSON.stringify(r['payload']) })), [
       ['name', 'NAME'], ['id', 'ID'], ['address', 'ADDRESS'], ['port', 'PORT'], ['sslPort', 'SSL'], ['serviceType', 'TYPE'], ['session', 'SESSION'], ['registered', 'REGISTERED'], ['payload', 'PAYLOAD'],
     ]);
   },
