@@ -1,0 +1,32 @@
+"""Builds kazoo layouts for the cli's inspectors: a held and a waiting Lock, a Queue with
+two priorities and a LockingQueue with one entry taken. Usage: inspect_peer.py HOSTS BASE;
+prints "ready", exits when stdin closes."""
+import sys
+import threading
+import time
+
+from kazoo.client import KazooClient
+
+hosts, base = sys.argv[1], sys.argv[2]
+zk = KazooClient(hosts=hosts, timeout=10)
+zk.start(timeout=20)
+
+holder = zk.Lock(base + "/klock", "k-holder")
+holder.acquire()
+waiter = zk.Lock(base + "/klock", "k-waiter")
+threading.Thread(target=waiter.acquire, daemon=True).start()
+while len(zk.get_children(base + "/klock")) < 2:
+    time.sleep(0.02)
+
+queue = zk.Queue(base + "/kqueue")
+queue.put(b"normal", priority=100)
+queue.put(b"urgent", priority=5)
+
+locking = zk.LockingQueue(base + "/klq")
+locking.put(b"first")
+locking.put(b"second")
+assert locking.get(timeout=10) == b"first"
+
+print("ready", flush=True)
+sys.stdin.read()
+zk.stop()
