@@ -31,7 +31,6 @@ class Terminal {
 
   /** Everything shown so far, escape sequences removed. */
   get screen(): string {
-    // eslint-disable-next-line no-control-regex
     return this.#raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
   }
 
@@ -114,7 +113,7 @@ describe('the interactive shell, through a pseudo-terminal', () => {
     at = await t.prompt(6, at);
     expect(await client.exists('/app')).not.toBeNull();
     t.type('history\r');
-    at = await t.waitFor('   6  history', at);
+    await t.waitFor('   6  history', at);
     expect(t.screen).toContain('   5  deleteall /app');
     expect(t.screen).not.toMatch(/\d  addauth/);
     t.type('exit\r');
