@@ -48,7 +48,7 @@ class Terminal {
       return m ? from + m.index + m[0].length : -1;
     };
     // Polls the screen (what a person does); bounded.
-    const deadline = performance.now() + 5_000;
+    const deadline = performance.now() + 15_000;
     while (find() < 0) {
       if (performance.now() > deadline) throw new Error(`screen never showed ${String(pattern)}; it shows:\n${this.screen.slice(from)}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -66,7 +66,7 @@ class Terminal {
   }
 }
 
-describe('the interactive shell, through a pseudo-terminal', () => {
+describe('the interactive shell, through a pseudo-terminal', { timeout: 60_000 }, () => {
   it('runs commands, completes commands and live paths with Tab, asks before deleteall, keeps history across runs without secrets', async () => {
     const { hosts, client } = await f.chroot();
     await client.create('/app/alpha', 'A-DATA', { makePath: true });
