@@ -53,7 +53,7 @@ export function checkHosts(hosts: string, what: string): void {
 }
 
 /** `scheme:credential`, e.g. `digest:user:password`. */
-export function parseAuth(text: string): { scheme: string; credential: string } {
+function parseAuth(text: string): { scheme: string; credential: string } {
   const i = text.indexOf(':');
   if (i <= 0 || i === text.length - 1) throw new UsageError('--auth must be scheme:credential (e.g. digest:user:password)');
   return { scheme: text.slice(0, i), credential: text.slice(i + 1) };

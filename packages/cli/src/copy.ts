@@ -23,7 +23,7 @@ export interface DumpHeader {
  * Ephemeral nodes belong to a session and are never copied. (The server reports 0 as the
  * owner of container and TTL nodes, so those are copied as plain persistent nodes.)
  */
-export function isEphemeral(stat: Stat): boolean {
+function isEphemeral(stat: Stat): boolean {
   return stat.ephemeralOwner !== 0n;
 }
 
@@ -59,7 +59,7 @@ export function parseDump(text: string, file: string): { header: DumpHeader; rec
 }
 
 /** What restoring one record does on the target. */
-export type Action = 'create' | 'update-data' | 'update-acl' | 'update' | 'unchanged';
+type Action = 'create' | 'update-data' | 'update-acl' | 'update' | 'unchanged';
 
 /** A planned restore: per node its target path and action, and the transactions for the writes. */
 export interface Plan {
@@ -71,9 +71,9 @@ export interface Plan {
 }
 
 /** Budget of one transaction in bytes: below the server's 1 MiB `jute.maxbuffer` with room for framing. */
-export const BATCH_BYTES = 1_000_000;
+const BATCH_BYTES = 1_000_000;
 /** At most this many operations per transaction. */
-export const BATCH_OPS = 2_000;
+const BATCH_OPS = 2_000;
 
 const toAcl = (r: DumpRecord): Acl[] => r.acl.map((a) => ({ perms: a.perms, id: { scheme: a.scheme, id: a.id } }));
 const sameAcl = (a: readonly Acl[], b: readonly Acl[]) =>

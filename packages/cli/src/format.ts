@@ -1,4 +1,4 @@
-import type { Acl, Stat, WatchedEvent } from '@zookit/client';
+import type { Acl, Stat } from '@zookit/client';
 import { Perms } from '@zookit/client';
 import { UsageError } from './errors.js';
 
@@ -63,11 +63,6 @@ export function parseAcl(text: string): Acl[] {
 /** An ACL as zkCli's syntax. */
 export function aclText(acls: readonly Acl[]): string {
   return acls.map((a) => `${a.id.scheme}:${a.id.id}:${permsText(a.perms)}`).join(',');
-}
-
-/** One watch event as a line. */
-export function eventText(event: WatchedEvent): string {
-  return `${event.type} ${event.path}`;
 }
 
 /** Human byte counts (`1.2 KiB`). */

@@ -11,7 +11,7 @@ export interface Writer {
 export type Colors = ReturnType<typeof pc.createColors>;
 
 /** JSON.stringify replacer: bigints (zxids, session ids) as `0x…` hex strings, Buffers as UTF-8. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
+function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return `0x${value.toString(16)}`;
   return value;
 }

@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { InterruptedError, UsageError, type ExitCode } from './errors.js';
 
 /** One option of a command (commander flag syntax: `-v, --version <n>`). */
-export interface OptionSpec {
+interface OptionSpec {
   flags: string;
   description: string;
   /** Parse the value as an integer of at least `min`. */

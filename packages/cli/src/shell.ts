@@ -43,8 +43,8 @@ function loadHistory(file: string): string[] {
   return kept.reverse();
 }
 
-/** A line without its secrets: `addauth digest user:pw` never reaches the history. */
-export function isSecret(line: string): boolean {
+/** True when the line carries a secret (`addauth …`): such lines never reach the history. */
+function isSecret(line: string): boolean {
   try {
     return splitCommands(line).some((words) => SECRET_COMMANDS.has(words[0] ?? ''));
   } catch {

@@ -128,7 +128,7 @@ const del: CommandSpec = {
 };
 
 /** Asks before a destructive command: `--yes`, or a yes at the shell's prompt. */
-export async function confirmed(ctx: Context, question: string, yes: unknown): Promise<boolean> {
+async function confirmed(ctx: Context, question: string, yes: unknown): Promise<boolean> {
   if (yes === true || ctx.yes) return true;
   if (!ctx.confirm) throw new UsageError(`${question.replace(/\?$/, '')}: pass --yes to confirm`);
   return ctx.confirm(question);

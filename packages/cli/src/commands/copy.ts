@@ -93,7 +93,7 @@ const mirror: CommandSpec = {
 type Change = 'added' | 'removed' | 'data' | 'acl' | 'data+acl';
 
 /** Differences between two subtrees, by path relative to each root. */
-export function compare(left: readonly DumpRecord[], leftRoot: string, right: readonly DumpRecord[], rightRoot: string): Array<{ path: string; change: Change }> {
+function compare(left: readonly DumpRecord[], leftRoot: string, right: readonly DumpRecord[], rightRoot: string): Array<{ path: string; change: Change }> {
   const l = new Map(left.map((r) => [relativePath(leftRoot, r.path), r]));
   const r = new Map(right.map((x) => [relativePath(rightRoot, x.path), x]));
   const out: Array<{ path: string; change: Change }> = [];

@@ -83,7 +83,7 @@ const services: CommandSpec = {
 };
 
 /** Curator's multi-item envelope (ItemSerializer): int 0x00010001, then (0x01, int length, bytes)*, then 0x02. */
-export function curatorItems(data: Buffer): Buffer[] | undefined {
+function curatorItems(data: Buffer): Buffer[] | undefined {
   if (data.length < 5 || data.readInt32BE(0) !== 0x00010001) return undefined;
   const items: Buffer[] = [];
   let at = 4;
@@ -130,7 +130,7 @@ async function queueRows(zk: ZooKeeperClient, path: string): Promise<QueueRow[]>
   parsed.sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || compareSeq(a.seq, b.seq));
   const [nodes, owners] = await Promise.all([
     Promise.all(parsed.map((e) => getOrNull(zk, joinPath(dir, e.name)))),
-    Promise.all(parsed.map((e) => (taken.has(e.name) ? getOrNull(zk, joinPath(joinPath(path, 'taken'), e.name)) : undefined))),
+    Promise.all(parsed.map((e) => (taken.has(e.name) ? getOrNull(zk, joinPath(joinPath(path, 'taken'), e.name)) : Promise.resolve(undefined)))),
   ]);
   return parsed.flatMap((e, i) => {
     const node = nodes[i];

@@ -1,6 +1,5 @@
 import { NoNodeError, joinPath, type Stat, type ZooKeeperClient } from '@zookit/client';
 import { sortContenders, type ParsedChild } from '@zookit/recipes';
-import type { Context } from '../context.js';
 import { isText } from '../format.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
 
