@@ -22,13 +22,14 @@ function pathFromHash() {
  * view reloads when it is back.
  */
 function useLive() {
-  const [live, setLive] = useState({ channel: 'connecting', state: 'SUSPENDED', stale: true, allowWrites: false, hosts: '', tick: { seq: 0, paths: new Set(), all: true } });
+  const [live, setLive] = useState({ channel: 'connecting', state: 'SUSPENDED', stale: true, allowWrites: false, hosts: '', tick: { seq: 0, at: 0, paths: new Set(), all: true } });
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     const source = new EventSource('/api/events');
-    const bump = (paths, all = false) => setLive((l) => ({ ...l, tick: { seq: l.tick.seq + 1, paths, all } }));
+    const bump = (paths, all = false) => setLive((l) => ({ ...l, tick: { seq: l.tick.seq + 1, at: Date.now(), paths, all } }));
     source.addEventListener('hello', (e) => {
-      const d = JSON.parse(e.data);
-      setLive((l) => ({ ...l, ...d, channel: 'open', tick: { seq: l.tick.seq + 1, paths: new Set(), all: true } }));
+      setLive((l) => ({ ...l, ...JSON.parse(e.data), channel: 'open' }));
+      bump(new Set(), true);
     });
     source.addEventListener('state', (e) => setLive((l) => ({ ...l, ...JSON.parse(e.data) })));
     source.addEventListener('stale', () => setLive((l) => ({ ...l, stale: true })));
@@ -45,9 +46,17 @@ function useLive() {
       }
       bump(paths);
     });
-    source.onerror = () => setLive((l) => ({ ...l, channel: 'down' }));
-    return () => source.close();
-  }, []);
+    let retry;
+    source.onerror = () => {
+      setLive((l) => ({ ...l, channel: 'down' }));
+      // EventSource retries a broken stream by itself, but gives up on an HTTP error: then start over.
+      if (source.readyState === EventSource.CLOSED) retry = setTimeout(() => setGeneration((g) => g + 1), 2000);
+    };
+    return () => {
+      clearTimeout(retry);
+      source.close();
+    };
+  }, [generation]);
   return live;
 }
 

@@ -1,7 +1,7 @@
 // The opened node: its data (text, pretty JSON or hex), stat in words, ACL, recipe view and,
 // with --allow-writes, create / edit (at the version read) / delete / export / import.
 import { getJson, join, parentOf, postJson, q } from './api.js';
-import { html, useEffect, useState } from './html.js';
+import { html, useEffect, useRef, useState } from './html.js';
 import { RecipeView } from './views.js';
 
 function bytesOf(node) {
@@ -62,9 +62,10 @@ function Writes({ node, reload, select, say }) {
   const [editing, setEditing] = useState(undefined);
   const [confirming, setConfirming] = useState(undefined);
   const [child, setChild] = useState({ name: '', data: '' });
-  const act = (work, after) => work.then((r) => { say({ ok: true, text: after(r) }); reload(); }, (e) => say({ ok: false, text: e.message }));
-  const save = () => act(postJson('/api/set', { path: node.path, data: editing.text, version: editing.version }), (r) => `saved ${node.path} (now version ${r.version})`).then(() => setEditing(undefined));
-  const remove = (recursive) => act(postJson('/api/delete', { path: node.path, version: node.version, recursive }), () => `deleted ${node.path}`).then(() => { setConfirming(undefined); select(parentOf(node.path)); });
+  // Resolves true when the write was done; a refusal is shown and keeps what the user typed.
+  const act = (work, after) => work.then((r) => { say({ ok: true, text: after(r) }); void reload(); return true; }, (e) => { say({ ok: false, text: e.message }); return false; });
+  const save = () => act(postJson('/api/set', { path: node.path, data: editing.text, version: editing.version }), (r) => `saved ${node.path} (now version ${r.version})`).then((ok) => ok && setEditing(undefined));
+  const remove = (recursive) => act(postJson('/api/delete', { path: node.path, version: node.version, recursive }), () => `deleted ${node.path}`).then((ok) => { setConfirming(undefined); if (ok) select(parentOf(node.path)); });
   const create = () => act(postJson('/api/create', { path: join(node.path, child.name), data: child.data }), (r) => `created ${r.created}`);
   const importFile = (file) => file.text().then((text) => act(postJson('/api/import', { text, to: node.path }), (r) => `imported into ${r.root}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}`));
   return html`<div class="writes">
@@ -87,7 +88,13 @@ export function NodeView({ path, tick, allowWrites, select }) {
   const [node, setNode] = useState(undefined);
   const [error, setError] = useState(undefined);
   const [message, say] = useState(undefined);
-  const reload = () => getJson(`/api/node${q(path)}`).then((n) => { setNode(n); setError(undefined); }, (e) => { setNode(undefined); setError(e.status === 404 ? `No node ${path} (it does not exist, or no longer does)` : e.message); });
+  const current = useRef(path);
+  current.current = path;
+  // An answer for a node no longer shown (the user moved on meanwhile) is dropped.
+  const reload = () => getJson(`/api/node${q(path)}`).then(
+    (n) => { if (current.current === path) { setNode(n); setError(undefined); } },
+    (e) => { if (current.current === path) { setNode(undefined); setError(e.status === 404 ? `No node ${path} (it does not exist, or no longer does)` : e.message); } },
+  );
   useEffect(() => { say(undefined); void reload(); }, [path]);
   useEffect(() => { if (tick.all || tick.paths.has(path)) void reload(); }, [tick.seq]);
   return html`<div class="node-view">
@@ -96,8 +103,8 @@ export function NodeView({ path, tick, allowWrites, select }) {
     ${error && html`<div id="node-error" class="refused">${error}</div>`}
     ${node && html`
       ${node.recipe && html`<${RecipeView} path=${path} kind=${node.recipe} tick=${tick} />`}
-      <${DataView} key=${path} node=${node} />
-      ${allowWrites ? html`<${Writes} key=${path} node=${node} reload=${reload} select=${select} say=${say} />` : html`<p class="note" id="read-only-note">Read-only console: start it with <code>zk ui --allow-writes</code> to change data.</p>`}
+      <${DataView} key=${node.path} node=${node} />
+      ${allowWrites ? html`<${Writes} key=${node.path} node=${node} reload=${reload} select=${select} say=${say} />` : html`<p class="note" id="read-only-note">Read-only console: start it with <code>zk ui --allow-writes</code> to change data.</p>`}
       <a id="export" href=${`/api/export${q(path)}`} download>Export this subtree (zk dump format)</a>
       <h3>Stat</h3><${StatView} stat=${node.stat} />
       <h3>ACL</h3><${AclView} acl=${node.acl} />`}

@@ -1,21 +1,17 @@
 // The lazy, live tree: a node's children are fetched when it is opened, one page (100) at a
 // time, and fetched again when a change under it arrives on the live channel.
 import { getJson, q } from './api.js';
-import { html, useEffect, useRef, useState } from './html.js';
+import { html, useEffect, useState } from './html.js';
 
 const PAGE = 100;
 /** How long a changed row stays highlighted (ms). */
 const FLASH_MS = 1500;
 
+/** True for a moment after a change of this node arrived (also for a row that a change just added). */
 function useFlash(path, tick) {
   const [flash, setFlash] = useState(false);
-  const first = useRef(true);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return undefined;
-    }
-    if (tick.all || !tick.paths.has(path)) return undefined;
+    if (tick.all || !tick.paths.has(path) || Date.now() - tick.at > FLASH_MS) return undefined;
     setFlash(true);
     const t = setTimeout(() => setFlash(false), FLASH_MS);
     return () => clearTimeout(t);
