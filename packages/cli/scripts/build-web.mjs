@@ -1,4 +1,4 @@
-// Copies the console's page (web/) into dist/web and vendors its libraries from
+// Copies the console's page (src/web/) into dist/web and vendors its libraries from
 // node_modules (Preact, its hooks, htm): the package ships everything the page loads.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const pkg = path.resolve(import.meta.dirname, '..');
 const out = path.join(pkg, 'dist/web');
 mkdirSync(path.join(out, 'vendor'), { recursive: true });
-for (const name of readdirSync(path.join(pkg, 'web'))) copyFileSync(path.join(pkg, 'web', name), path.join(out, name));
+const src = path.join(pkg, 'src/web');
+for (const name of readdirSync(src)) copyFileSync(path.join(src, name), path.join(out, name));
 // The packages' browser builds (ES modules). hooks.mjs imports the bare name "preact": pointed
 // at the file beside it (an import map would be an inline script, which the page's CSP forbids).
 const vendor = { 'preact.mjs': 'preact', 'hooks.mjs': 'preact/hooks', 'htm.mjs': 'htm' };

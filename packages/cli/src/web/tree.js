@@ -56,7 +56,12 @@ function Children({ path, depth, selected, select, tick }) {
 
 /** One row of the tree (and, when open, its children). */
 export function Tree({ path, name, count, owner, depth, selected, select, tick, open: initiallyOpen = false }) {
-  const [open, setOpen] = useState(initiallyOpen || (selected !== path && selected.startsWith(path === '/' ? '/' : `${path}/`)));
+  const above = (p) => p !== path && p.startsWith(path === '/' ? '/' : `${path}/`);
+  const [open, setOpen] = useState(initiallyOpen || above(selected));
+  // The node in the URL is shown in the tree: its ancestors open.
+  useEffect(() => {
+    if (above(selected)) setOpen(true);
+  }, [selected]);
   const flash = useFlash(path, tick);
   const hasChildren = count === undefined || count > 0;
   return html`<li class=${`node${flash ? ' flash' : ''}${selected === path ? ' selected' : ''}`} data-path=${path}>
