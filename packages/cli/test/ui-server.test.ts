@@ -118,7 +118,7 @@ describe('zk ui server', () => {
     cleanups.push(async () => ac.abort());
     await leading;
     const latch = new LeaderLatch(other, '/latch', 'latch-b');
-    await latch.start();
+    latch.start();
     cleanups.push(() => latch.close());
     await client.create('/services/api/1', JSON.stringify({ name: 'api', id: '1', address: '10.0.0.1', port: 8080, payload: { zone: 'a' }, registrationTimeUTC: 0, serviceType: 'DYNAMIC' }), { makePath: true });
     await client.create('/q/queue-0000000001', 'job-1', { makePath: true });

@@ -47,7 +47,7 @@ function ask(host: string, port: number, word: string): Promise<string> {
 const refused = (answer: string) => /not in the whitelist|not executed/.test(answer);
 
 /** `host:port` pairs of a connect string (the chroot dropped; 2181 when no port). */
-export function members(hosts: string): Array<{ host: string; port: number }> {
+function members(hosts: string): Array<{ host: string; port: number }> {
   const slash = hosts.indexOf('/');
   return (slash === -1 ? hosts : hosts.slice(0, slash)).split(',').map((h) => {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(h.trim());

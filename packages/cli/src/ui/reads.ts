@@ -26,7 +26,7 @@ export function childrenPage(cache: TreeCache, path: string, offset: number, lim
 }
 
 /** A Stat in words: times as ISO dates, versions by name, zxids and the owner session in hex. */
-export function statWords(stat: Stat): Record<string, unknown> {
+function statWords(stat: Stat): Record<string, unknown> {
   return {
     created: new Date(stat.ctime).toISOString(), modified: new Date(stat.mtime).toISOString(),
     dataVersion: stat.version, childrenVersion: stat.cversion, aclVersion: stat.aversion,

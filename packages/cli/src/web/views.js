@@ -56,7 +56,7 @@ export function EnsembleView({ tick }) {
     let stopped = false;
     const load = () => getJson('/api/ensemble').then((r) => !stopped && (setMembers(r.members), setError(undefined)), (e) => !stopped && setError(e.message));
     void load();
-    const t = setInterval(load, 5000);
+    const t = setInterval(() => void load(), 5000);
     return () => { stopped = true; clearInterval(t); };
   }, [tick.all ? tick.seq : 0]);
   return html`<div class="ensemble" id="ensemble"><h3>Ensemble</h3>
