@@ -51,12 +51,12 @@ describe('zk ui in a browser', () => {
     await expand(page, '/app/cfg');
     await expect.poll(() => row(page, '/app/cfg/db').isVisible()).toBe(true);
     await expect.poll(() => row(page, '/app/cfg').locator(':scope > .row > .count').textContent()).toBe('1');
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     await client.create('/app/cfg/cache', 'redis://b');
     await row(page, '/app/cfg/cache').waitFor();
     expect(await row(page, '/app/cfg/cache').getAttribute('class')).toContain('flash');
     await expect.poll(() => row(page, '/app/cfg').locator(':scope > .row > .count').textContent()).toBe('2');
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await client.delete('/app/cfg/db');
     await row(page, '/app/cfg/db').waitFor({ state: 'detached' });
   });
@@ -89,11 +89,11 @@ describe('zk ui in a browser', () => {
     await expect.poll(() => page.locator('#node-data').textContent()).toBe('v1');
     await page.locator('#read-only-note').waitFor();
     expect(await page.locator('#edit').count()).toBe(0);
-    const answer = await page.evaluate(async () => {
-      const token = document.querySelector('meta[name="zk-token"]')?.getAttribute('content') ?? '';
+    const token = (await page.locator('meta[name="zk-token"]').getAttribute('content')) ?? '';
+    const answer = await page.evaluate(async (token) => {
       const res = await fetch('/api/set', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Zk-Token': token }, body: JSON.stringify({ path: '/cfg', data: 'v2', version: 0 }) });
       return { status: res.status, body: (await res.json()) as { error: string } };
-    });
+    }, token);
     expect(answer.status).toBe(403);
     expect(answer.body.error).toMatch(/read-only/);
     expect((await client.get('/cfg')).data.toString()).toBe('v1');
