@@ -65,6 +65,7 @@ describe('bad input: one line on stderr, a distinct exit code, never a stack tra
     ['missing argument', ['get'], ExitCode.USAGE, /^zk: get: missing required argument 'path'$/],
     ['bad version', ['set', '-v', 'x', '/a', 'b'], ExitCode.USAGE, /^zk: set: option '-v, --version <n>' argument 'x' is invalid/],
     ['bad server string', ['--server', 'host:port:x', 'ls'], ExitCode.USAGE, /^zk: --server must be host:port/],
+    ['both -c and a command', ['-c', 'ls /', 'get', '/x'], ExitCode.USAGE, /^zk: give a command either as arguments or with -c, not both$/],
   ];
   for (const [what, args, code, pattern] of cases) {
     it(what, async () => {
