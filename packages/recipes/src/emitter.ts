@@ -1,4 +1,5 @@
-// The recipes' event emitter: every listener runs isolated. Not exported (RecipeEvents is).
+// The recipes' event emitter (the base of every recipe with events): every listener runs
+// isolated through the client's runCallback. Not exported from the entry (RecipeEvents is).
 import type { ZooKeeperClient } from '@zookit/client';
 import type { EventMap, RecipeEvents } from './events.js';
 
@@ -38,7 +39,7 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
   }
 
   /** Calls every listener of `event`, each isolated, in registration order. */
-  emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void {
+  protected emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void {
     const list = this.#listeners.get(event);
     if (!list) return;
     if (list.some((e) => e.once)) this.#set(event, list.filter((e) => !e.once));
@@ -54,5 +55,14 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
   #set(event: string, list: Entry[]): void {
     if (list.length) this.#listeners.set(event, list);
     else this.#listeners.delete(event);
+  }
+}
+
+/** Reports a recipe's background failure (not a callback's) on the client's `'error'` event; a throwing error listener cannot break the caller. */
+export function report(zk: ZooKeeperClient, err: unknown): void {
+  try {
+    zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+  } catch {
+    // The error listener itself failed: nothing left to tell.
   }
 }
