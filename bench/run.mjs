@@ -2,7 +2,7 @@
 // zookit benchmark: every workload, every client, each run in its own child process, interleaved over N rounds.
 // Usage: node run.mjs [--quick] [--rounds N] [--only w1,w2] [--clients zookit,nzc,...] [--out results]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -94,6 +94,20 @@ const WORKLOADS = {
       ['… re-register all after a cut, ms', 'rereg_ms', -1, 1],
     ],
   },
+  cache: {
+    title: 'tree cache', clients: RECIPES, recipes: true, proxy: true, params: { nodes: q(10000, 2000), outage: 2000 },
+    rows: [
+      [`tree cache: initial load of ${q('10,000', '2,000')} nodes (depth 3, 100 B), ms`, 'load_ms', -1, 0],
+      ['… retained heap per cached node, bytes', 'heap_b_node', -1, 0],
+      ['… after a 2 s outage (10 nodes changed): reconnect → all changes visible, ms', 'rebuild_ms', -1, 0],
+      ['… events emitted for those 10 changes (right answer: 15)', 'events', 0, 0],
+    ],
+  },
+  discovery: {
+    title: 'service discovery', clients: ['zookit', 'curator'], recipes: true,
+    params: { instances: 3, warmup: q(200000, 50000), calls: q(1000000, 200000), kills: q(5, 1), regTimeout: 2000, killAfter: 1000, node: process.execPath },
+    rows: [['ServiceProvider.getInstance(), warm provider of 3, µs/call', 'get_us', -1, 3], ['backend SIGKILL → gone from the provider, ms (session timeout 2 s, killed 1 s after it registered)', 'removal_ms', -1, 0]],
+  },
 };
 const onlyList = opt('--only', '').split(',').filter(Boolean);
 for (const w of onlyList) if (!WORKLOADS[w]) { console.error(`unknown workload ${w}; one of ${Object.keys(WORKLOADS).join(', ')}`); process.exit(2); }
@@ -116,7 +130,7 @@ function javaJars() {
     'netty-handler.jar', 'netty-common.jar', 'netty-buffer.jar', 'netty-transport.jar', 'netty-codec.jar', 'netty-resolver.jar',
     'netty-transport-native-epoll.jar', 'netty-transport-native-unix-common.jar', 'metrics-core.jar', 'commons-io.jar',
     'curator-client.jar', 'curator-framework.jar', 'curator-recipes.jar', 'guava.jar', 'failureaccess.jar', 'jackson-core.jar',
-    'jackson-databind.jar', 'jackson-annotations.jar',
+    'jackson-databind.jar', 'jackson-annotations.jar', 'curator-x-discovery.jar',
   ];
   return want.map((j) => path.join(JARS, j)).filter((j) => existsSync(j));
 }
@@ -144,7 +158,7 @@ function checkPeers() {
     mkdirSync(BUILD, { recursive: true });
     const missing = ['zookeeper.jar', 'zookeeper-jute.jar'].filter((j) => !existsSync(path.join(JARS, j)));
     const r = missing.length ? `missing ${missing.join(', ')}` :
-      probe('javac', ['-nowarn', '-d', BUILD, '-cp', jars.join(':'), path.join(HERE, 'peers', 'JavaBench.java')]);
+      probe('javac', ['-nowarn', '-d', BUILD, '-cp', jars.join(':'), path.join(HERE, 'peers', 'JavaBench.java'), path.join(HERE, 'peers', 'CacheBench.java')]);
     if (r) { na.java = na.curator = `not available: javac/jars (${r})`; }
     else if (!['curator-framework.jar', 'curator-recipes.jar', 'curator-client.jar'].every((j) => existsSync(path.join(JARS, j)))) {
       na.curator = 'not available: Curator jars missing (apt-get install -y libcurator-recipes-java libcurator-framework-java)';
@@ -167,6 +181,12 @@ async function checkRecipes() {
 function commandFor(client, workload, params) {
   const kv = Object.entries(params).map(([k, v]) => `${k}=${v}`);
   const lang = CLIENTS[client].lang;
+  if (workload === 'cache') {
+    // the tree caches have their own drivers (TreeCache, kazoo TreeCache, Curator CuratorCache)
+    if (lang === 'node') return [process.execPath, ['--expose-gc', path.join(HERE, 'peers', 'cache-worker.mjs'), client, workload, ...kv]];
+    if (lang === 'python') return [PYTHON, [path.join(HERE, 'peers', 'kazoo_cache.py'), workload, ...kv]];
+    return ['java', ['-XX:+UseParallelGC', '-Xmx1g', '-cp', javaClasspath, 'CacheBench', client, workload, ...kv]];
+  }
   if (lang === 'node') return [process.execPath, ['--expose-gc', path.join(HERE, 'peers', 'node-worker.mjs'), client, workload, ...kv]];
   if (lang === 'python') return [PYTHON, [path.join(HERE, 'peers', 'kazoo_bench.py'), workload, ...kv]];
   return ['java', ['-XX:+UseParallelGC', '-Xmx1g', '-cp', javaClasspath, 'JavaBench', client, workload, ...kv]];
@@ -185,6 +205,14 @@ function runChild(client, workload, params, { proxy, timeoutMs }) {
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'CUT') {
         if (proxy) proxy.cut();
+        child.stdin.write('OK\n');
+      } else if (line === 'OUTAGE') {
+        // refuse reconnects, then drop the connection: the client is cut off until HEAL
+        proxy?.refuse();
+        proxy?.cut();
+        child.stdin.write('OK\n');
+      } else if (line === 'HEAL') {
+        proxy?.heal();
         child.stdin.write('OK\n');
       } else if (line.startsWith('RESULT ')) {
         try { result = JSON.parse(line.slice(7)); } catch { result = { error: `bad result line: ${line.slice(0, 200)}` }; }
@@ -233,7 +261,7 @@ function summarize(results) {
       const z = row.cells.zookit?.median;
       for (const c of wantedClients) {
         const cell = row.cells[c];
-        if (c !== 'zookit' && cell?.median !== undefined && z !== undefined && cell.median !== 0) cell.ratio = z / cell.median;
+        if (c !== 'zookit' && cell?.median !== undefined && z !== undefined && cell.median !== 0 && row.dir !== 0) cell.ratio = z / cell.median;
       }
       rows.push(row);
     }
@@ -248,7 +276,7 @@ function markdown(rows, meta) {
   lines.push('');
   lines.push(`${meta.date} · ${meta.rounds} round(s) · ZooKeeper ${meta.server} (standalone; 3-server ensemble for failover) · Node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · total ${(meta.wallMs / 60000).toFixed(1)} min`);
   lines.push('');
-  lines.push(`Command: \`${meta.command}\`. Each cell: median (min–max) over the rounds; \`×\` = zookit ÷ peer (↑ higher is better, ↓ lower is better for that row). Every run is its own process; one run per client per round, in an order that rotates every round.`);
+  lines.push(`Command: \`${meta.command}\`. Each cell: median (min–max) over the rounds; \`×\` = zookit ÷ peer (↑ higher is better, ↓ lower is better, = an exact answer is right, for that row). Every run is its own process; one run per client per round, in an order that rotates every round.`);
   lines.push('');
   lines.push(`| workload | ${cols.map((c) => CLIENTS[c].label).join(' | ')} |`);
   lines.push(`|---|${cols.map(() => '---').join('|')}|`);
@@ -263,7 +291,7 @@ function markdown(rows, meta) {
       if (x.failed) s += ` [${x.failed} failed]`;
       return s;
     });
-    lines.push(`| ${r.label} ${r.dir > 0 ? '↑' : '↓'} | ${cells.join(' | ')} |`);
+    lines.push(`| ${r.label} ${r.dir > 0 ? '↑' : r.dir < 0 ? '↓' : '='} | ${cells.join(' | ')} |`);
   }
   lines.push('');
   const notes = [];
@@ -286,6 +314,8 @@ function svg(rows) {
     ['election.failover_ms', 'election failover time'], ['sessions.connect_all_ms', 'many sessions: connect all'],
     ['sessions.kb_per_session', 'many sessions: RSS/session'], ['watches.heap_b_watch', 'watches: heap/watch'],
     ['watches.rss_b_watch', 'watches: RSS/watch'], ['watches.rereg_ms', 'watches: re-register after cut'],
+    ['discovery.get_us', 'discovery: getInstance()'], ['discovery.removal_ms', 'discovery: SIGKILL → removal'],
+    ['cache.load_ms', 'tree cache: initial load'], ['cache.heap_b_node', 'tree cache: heap/node'], ['cache.rebuild_ms', 'tree cache: rebuild after outage'],
   ]);
   const heads = rows.filter((r) => CHART.has(`${r.workload}.${r.key}`));
   const items = [];
@@ -334,6 +364,19 @@ async function setup(hosts) {
   await mk('/bench/w');
   const n = WORKLOADS.watches.params.count;
   for (let i = 0; i < n; i += 1000) await Promise.all(Array.from({ length: Math.min(1000, n - i) }, (_, j) => mk(`/bench/w/n${i + j}`, 'x')));
+  if (workloadNames.includes('cache')) {
+    // depth 3 below /bench/tree: 10 × 10 × k leaves, every node 100 bytes, about `nodes` in all
+    const k = Math.max(10, Math.round((WORKLOADS.cache.params.nodes - 111) / 100));
+    const data = Buffer.alloc(100, 99);
+    await mk('/bench/tree', data);
+    for (let a = 0; a < 10; a++) {
+      await mk(`/bench/tree/a${a}`, data);
+      for (let b = 0; b < 10; b++) {
+        await mk(`/bench/tree/a${a}/b${b}`, data);
+        await Promise.all(Array.from({ length: k }, (_, c) => mk(`/bench/tree/a${a}/b${b}/c${c}`, data)));
+      }
+    }
+  }
   await zk.stop();
 }
 
@@ -365,7 +408,8 @@ async function main() {
         proxy = await FaultProxy.start({ target: { host: server.host, port: server.port } });
         hosts = proxy.connectString;
       }
-      const params = { hosts, base: '/bench', path: w === 'big' ? '/bench/big' : w === 'watches' ? '/bench/w' : '/bench/data', ...spec.params };
+      const params = { hosts, base: '/bench', path: w === 'big' ? '/bench/big' : w === 'watches' ? '/bench/w' : w === 'cache' ? '/bench/tree' : '/bench/data', ...spec.params };
+      if (w === 'cache') params.direct = server.connectString;
       const clients = spec.clients.filter((c) => wantedClients.includes(c) && !na[c] && !(spec.recipes && naRecipes[c]));
       const peers = clients.filter((c) => c !== 'zookit');
       results[w] = {};
@@ -408,6 +452,7 @@ async function main() {
     const bad = runs.filter((r) => !r.error && r.verified === false).length;
     if (bad) notes.push(`${CLIENTS[c].label}: in ${bad} watches run(s) the watched node's change did not fire a watch within 5 s after the reconnect (watches not re-registered).`);
   }
+  if (workloadNames.includes('cache')) notes.push('tree cache: zookit TreeCache (one persistent recursive watch, multiRead batches), kazoo TreeCache, Curator CuratorCache; each through a FaultProxy. The outage refuses and cuts the connection for 2 s while another client deletes and re-creates 5 nodes (same data and version) and sets 5; "reconnect → visible" runs from the client\'s reconnection until every changed node shows the server\'s czxid/mzxid; events are counted from the heal until 500 ms after that. The true difference is 5 deleted + 5 created + 5 changed = 15.');
   if (workloadNames.includes('sessions') || workloadNames.includes('watches')) notes.push('Curator: sessions/watches not run separately (it wraps the Java client\'s ZooKeeper handle).');
   mkdirSync(OUT, { recursive: true });
   const md = markdown(rows, meta);

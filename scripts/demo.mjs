@@ -8,13 +8,17 @@
 // 3. Leader service (examples/leader-service): 3 HTTP processes elect a leader; the demo
 //    kills the ZooKeeper server the leader is connected to (or, on an ensemble it does not
 //    control, the leader's process) and times the failover.
-// 4. Prints a summary and stops everything it started, also on Ctrl-C.
+// 4. Service discovery (examples/service-discovery): 3 HTTP backends register `orders`
+//    (Curator x-discovery format); a gateway routes through a ServiceProvider; one backend
+//    is SIGKILLed mid-run; no request may be lost, and its removal is timed.
+// 5. Prints a summary and stops everything it started, also on Ctrl-C.
 //
 // With a terminal, the fleet's progress is a live bar; without one (CI logs), plain lines.
 import { performance } from 'node:perf_hooks';
 import { startEnsemble } from '@zookit/testing';
 import { formatSummary as fleetLines, runFleet } from '@zookit/example-worker-fleet';
 import { formatStatuses, formatSummary as leaderLines, runLeaderService } from '@zookit/example-leader-service';
+import { formatSummary as discoveryLines, runServiceDiscovery } from '@zookit/example-service-discovery';
 
 const t0 = performance.now();
 const tty = process.stdout.isTTY === true && process.env['CI'] === undefined;
@@ -85,6 +89,8 @@ try {
   const fleet = await demoFleet(connectString);
   shutdown.signal.throwIfAborted();
   const service = await demoLeaderService(connectString);
+  shutdown.signal.throwIfAborted();
+  const discovery = await demoServiceDiscovery(connectString);
 
   section('Summary');
   const total = (performance.now() - t0) / 1000;
@@ -107,8 +113,14 @@ try {
         : `the leader did not change over cleanly: ${service.problems.join('; ')}`) +
       ` (${service.howDown})`,
   );
+  console.log(
+    `${discovery.ok ? green('✔') : red('✘')} discovery:      ` +
+      (discovery.ok
+        ? `${discovery.victim.name} SIGKILLed under load: ${discovery.requests} requests, none lost (${discovery.retried} retried); it left the registry in ${discovery.removalMs} ms`
+        : `the gateway did not ride out the loss of ${discovery.victim.name}: ${discovery.problems.join('; ')}`),
+  );
   console.log(`  wall time: ${total.toFixed(1)} s`);
-  exitCode = fleetOk && leaderOk ? 0 : 1;
+  exitCode = fleetOk && leaderOk && discovery.ok ? 0 : 1;
 } catch (err) {
   clearBar();
   if (shutdown.signal.aborted) {
@@ -230,6 +242,25 @@ async function demoLeaderService(connectString) {
   });
   for (const line of leaderLines(summary)) log(line.startsWith('✔') ? green(line) : line.startsWith('✘') ? red(line) : line);
   return { ...summary, howDown };
+}
+
+// --- 3: service discovery -------------------------------------------------------------
+async function demoServiceDiscovery(connectString) {
+  section('Service discovery: 3 backends, a gateway on a ServiceProvider, one backend killed');
+  const summary = await runServiceDiscovery({
+    connectString,
+    backends: 3,
+    sessionTimeout: 2_000,
+    signal: shutdown.signal,
+    onEvent: (e) => {
+      if (e.type === 'registered') log(`${e.name} (pid ${e.pid}) registered orders/${e.id} → http://127.0.0.1:${e.port}`);
+      else if (e.type === 'instances') log(`gateway sees ${e.ids.length} orders instance(s)`);
+      else if (e.type === 'kill') log(red(`✝ SIGKILL ${e.name} (pid ${e.pid}) while requests flow through the gateway`));
+      else if (e.type === 'removed') log(green(`${e.name} left the registry ${e.removalMs} ms after the kill`));
+    },
+  });
+  for (const line of discoveryLines(summary)) log(line.startsWith('✔') ? green(line) : line.startsWith('✘') ? red(line) : line);
+  return summary;
 }
 
 async function fetchStatus(port) {

@@ -2,7 +2,8 @@
 # Make sure this machine can run the test suites: a local ZooKeeper (Debian's
 # `zookeeper` package, which pulls a headless JRE) unless ZOOKEEPER_HOME or
 # ZOOKEEPER_CONNECT is set, plus the interop/bench peers (python3-kazoo and the Curator
-# jars, x-discovery included) and openssl for TLS test certificates. Idempotent; prints nothing when everything is present.
+# jars), iproute2 for the network-namespace partition tests and openssl for TLS test
+# certificates. Idempotent; prints nothing when everything is present.
 #
 #   ZOOKIT_PEERS=0   skip the kazoo/Curator packages
 set -euo pipefail
@@ -24,6 +25,11 @@ if [[ "${ZOOKIT_PEERS:-1}" != "0" ]] && command -v dpkg-query >/dev/null 2>&1; t
   for p in python3-kazoo libcurator-framework-java libcurator-recipes-java libcurator-discovery-java; do
     have_pkg "$p" || apt_pkgs+=("$p")
   done
+fi
+
+# The network-partition suites (startEnsemble({ network: 'namespaces' })) need `ip netns`.
+if ! command -v ip >/dev/null 2>&1 && [[ ! -x /usr/sbin/ip && ! -x /sbin/ip ]]; then
+  apt_pkgs+=(iproute2)
 fi
 
 # openssl: throw-away TLS certificates for the TLS tests (@zookit/testing generateTlsMaterial).

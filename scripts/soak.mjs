@@ -6,6 +6,8 @@
 //
 //   npm run soak -- --minutes 10 [--clients 6] [--fault-every 20] [--report docs/soak-report.md]
 //                   [--heap-snapshots DIR]   (heap snapshots 20 s in and 5 s before the end)
+//                   [--partitions]  (members in network namespaces of their own, needs root:
+//                                    partitions, isolations and one-way cuts mixed with kills)
 //
 // Every loop is bounded by the run's deadline and by a count; the ensemble is always stopped.
 import { existsSync, writeFileSync } from 'node:fs';
@@ -24,8 +26,10 @@ const { values: args } = parseArgs({
     report: { type: 'string' },
     'heap-snapshots': { type: 'string' },
     seed: { type: 'string' },
+    partitions: { type: 'boolean', default: false },
   },
 });
+const partitions = args.partitions;
 const minutes = Number(args.minutes);
 const clientCount = Number(args.clients);
 const faultEverySec = Number(args['fault-every']);
@@ -41,8 +45,8 @@ for (const pkg of ['testing', 'client']) {
     process.exit(2);
   }
 }
-const { startEnsemble } = await import('@zookit/testing');
-const { ZooKeeperClient, sessionCredentials } = await import('@zookit/client');
+const { startEnsemble, OperationHistory, checkExclusive, checkCounter, monotonicMs } = await import('@zookit/testing');
+const { ZooKeeperClient } = await import('@zookit/client');
 const recipesBuilt = existsSync(path.join(root, 'packages', 'recipes', 'dist', 'index.js'));
 const recipes = recipesBuilt ? await import('@zookit/recipes') : undefined;
 
@@ -91,8 +95,11 @@ const unhandled = [];
 process.on('unhandledRejection', (e) => unhandled.push(`unhandledRejection: ${e?.stack ?? e}`));
 process.on('uncaughtException', (e) => unhandled.push(`uncaughtException: ${e?.stack ?? e}`));
 
-log(`starting a 3-node ensemble (clients ${clientCount}, ${minutes} min, a fault every ~${faultEverySec}s, seed ${seedUsed}, recipes ${recipesBuilt ? 'yes' : 'no'})`);
-const ensemble = await startEnsemble({ size: 3 });
+log(`starting a 3-node ensemble${partitions ? ' in network namespaces' : ''} (clients ${clientCount}, ${minutes} min, a fault every ~${faultEverySec}s, seed ${seedUsed}, recipes ${recipesBuilt ? 'yes' : 'no'})`);
+const ensemble = await startEnsemble(partitions ? { size: 3, network: 'namespaces' } : { size: 3 });
+// Histories for the checkers (lock holds in fencing order; counter = acked + resolved unknowns).
+const lockHistory = new OperationHistory();
+const counterHistory = new OperationHistory();
 let stopping = false;
 const stopEnsemble = async () => {
   if (stopping) return;
@@ -148,7 +155,7 @@ try {
     return total;
   }
   // --- workers -----------------------------------------------------------------------
-  async function newClient(i) {
+  async function newClient() {
     const zk = new ZooKeeperClient({ hosts: ensemble.connectString, sessionTimeout, connectTimeout: 60_000 });
     zk.on('state', (s) => {
       if (s === 'SUSPENDED') stats.suspendedEpisodes++;
@@ -161,7 +168,7 @@ try {
   }
 
   async function worker(i) {
-    let zk = await newClient(i);
+    let zk = await newClient();
     let replaceAt = Date.now() + 45_000 + rand() * 45_000;
     let lock = recipes ? new recipes.Lock(zk, '/soak/lock') : undefined;
     let counter = recipes ? new recipes.Counter(zk, '/soak/counter') : undefined;
@@ -175,7 +182,7 @@ try {
         await zk.stop();
         closedSessions.add(id);
         stats.clientsReplaced++;
-        zk = await newClient(i);
+        zk = await newClient();
         lock = recipes ? new recipes.Lock(zk, '/soak/lock') : undefined;
         counter = recipes ? new recipes.Counter(zk, '/soak/counter') : undefined;
         replaceAt = Date.now() + 45_000 + rand() * 45_000;
@@ -239,6 +246,13 @@ try {
           case 'lock': {
             if (!lock) break;
             const lease = await lock.acquire({ timeout: 3_000 });
+            lockHistory.record({ process: `w${i}`, type: 'ok', f: 'acquire', value: { token: String(lease.fencingToken) } });
+            let ended = false;
+            const endHold = () => {
+              if (!ended) lockHistory.record({ process: `w${i}`, type: 'end', f: 'acquire', at: monotonicMs() });
+              ended = true;
+            };
+            lease.signal.addEventListener('abort', endHold, { once: true });
             stats.lockAcquisitions++;
             if (holder !== undefined && holder.i !== i && !holder.lease.signal.aborted) stats.lockOverlaps++;
             if (lease.fencingToken <= maxToken) stats.fencingViolations++;
@@ -246,17 +260,25 @@ try {
             holder = { i, lease };
             await sleep(5 + rand() * 20);
             if (holder?.lease === lease) holder = undefined;
+            endHold();
             await lease.release();
             break;
           }
           case 'counter':
             if (!counter) break;
-            try {
-              await counter.add(1);
-              stats.counterOk++;
-            } catch (e) {
-              if (e?.constructor?.name === 'OutcomeUnknownError') stats.counterUnknown++;
-              throw e;
+            {
+              const op = counterHistory.invoke(`w${i}`, 'add', 1);
+              try {
+                await counter.add(1);
+                stats.counterOk++;
+                op.ok();
+              } catch (e) {
+                if (e?.constructor?.name === 'OutcomeUnknownError') {
+                  stats.counterUnknown++;
+                  op.info(e.name);
+                } else op.fail(e?.name);
+                throw e;
+              }
             }
             break;
         }
@@ -278,14 +300,24 @@ try {
       await sleep(faultEverySec * 1000 * (0.5 + rand()));
       if (Date.now() >= deadline - 5_000) break;
       const leaderIdx = await ensemble.leader(30_000).catch(() => undefined);
-      const kind = pick(['kill-leader', 'kill-follower', 'pause-follower', 'restart-member']);
+      const kinds = ['kill-leader', 'kill-follower', 'pause-follower', 'restart-member'];
+      // With --partitions, cuts made by the kernel are twice as likely as the other faults.
+      if (partitions) kinds.push(...['isolate-leader', 'isolate-follower', 'partition-leader', 'one-way-leader-follower'].flatMap((x) => [x, x]));
+      const kind = pick(kinds);
       const t0 = Date.now();
       let idx;
-      if (kind === 'kill-leader' && leaderIdx !== undefined) idx = leaderIdx;
+      if ((kind === 'kill-leader' || kind.includes('-leader')) && leaderIdx !== undefined) idx = leaderIdx;
       else idx = pick([0, 1, 2].filter((x) => x !== leaderIdx));
       const member = ensemble.servers[idx];
       try {
-        if (kind === 'pause-follower') {
+        if (partitions && /isolate|partition|one-way/.test(kind)) {
+          const others = ensemble.servers.filter((m) => m !== member);
+          if (kind.startsWith('isolate')) await ensemble.isolate(member);
+          else if (kind === 'partition-leader') await ensemble.partition([[member], others]);
+          else await ensemble.oneWay(member, pick(others));
+          await sleep(1_000 + rand() * Math.min(sessionTimeout, 6_000));
+          await ensemble.heal();
+        } else if (kind === 'pause-follower') {
           await member.pause();
           await sleep(Math.min(sessionTimeout / 2, 3_000));
           await member.resume();
@@ -303,6 +335,7 @@ try {
       } catch (err) {
         stats.faults.push({ kind, member: member.id, ms: Date.now() - t0, error: String(err) });
         log(`fault ${kind} on member ${member.id} failed: ${err}`);
+        if (partitions) await ensemble.heal().catch(() => {});
         if (member.paused) await member.resume().catch(() => {});
         if (!member.running) await member.restart().catch(() => {});
       }
@@ -372,8 +405,8 @@ try {
   const errorTotal = Object.values(stats.errors).reduce((a, b) => a + b, 0);
   const lines = [];
   lines.push('# Soak report', '');
-  lines.push(`Generated by \`npm run soak -- --minutes ${minutes} --clients ${clientCount} --fault-every ${faultEverySec}\` (seed ${seedUsed}) on ${new Date().toISOString().slice(0, 10)}.`);
-  lines.push(`3-node ensemble from @zookit/testing (tickTime 200), ${clientCount} clients (session timeout ${sessionTimeout} ms), recipes ${recipesBuilt ? 'Lock + Counter' : 'not built (skipped)'}; Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`, '');
+  lines.push(`Generated by \`npm run soak -- --minutes ${minutes} --clients ${clientCount} --fault-every ${faultEverySec}${partitions ? ' --partitions' : ''}\` (seed ${seedUsed}) on ${new Date().toISOString().slice(0, 10)}.`);
+  lines.push(`3-node ensemble from @zookit/testing (tickTime 200${partitions ? `, members in network namespaces, subnet ${ensemble.subnet}` : ''}), ${clientCount} clients (session timeout ${sessionTimeout} ms), recipes ${recipesBuilt ? 'Lock + Counter' : 'not built (skipped)'}; Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`, '');
   lines.push('## Figures', '');
   lines.push('| figure | value |', '|---|---|');
   lines.push(`| run time | ${(runMs / 60_000).toFixed(1)} min |`);
@@ -388,12 +421,15 @@ try {
     lines.push(`| lock overlaps (another live lease at grant) | ${stats.lockOverlaps} |`);
     lines.push(`| fencing-token regressions | ${stats.fencingViolations} |`);
     lines.push(`| lock nodes left after the run | ${stats.lockNodesLeft} |`);
+    lines.push(`| history checker, lock | ${checkExclusive(lockHistory.events).summary} |`);
+    lines.push(`| history checker, counter | ${checkCounter(counterHistory.events, counterValue).summary} |`);
     lines.push(`| counter: acknowledged adds / outcome unknown / final value | ${stats.counterOk} / ${stats.counterUnknown} / ${counterValue} (must be within [acked, acked + unknown]: ${counterValue >= stats.counterOk && counterValue <= stats.counterOk + stats.counterUnknown ? 'yes' : 'NO'}) |`);
   }
   lines.push(`| most ephemerals listed by \`dump\` in one mid-run sample (sanity check of the leak probe) | ${stats.dumpSanity ?? 'n/a'} |`);
   lines.push(`| leaked ephemerals of closed sessions, right after close | ${leakedNow.reduce((a, [, p]) => a + p.size, 0)} nodes in ${leakedNow.length} sessions |`);
   lines.push(`| leaked ephemerals after one session timeout | ${leakedAfter.reduce((a, [, p]) => a + p.size, 0)} |`);
   lines.push(`| server watches after every client closed (wchs, all members) | ${watchesNow} right after close, ${watchesAfter} after settle |`);
+  lines.push(`| history events kept in memory for the checkers (part of the heap growth below) | ${lockHistory.events.length + counterHistory.events.length} |`);
   lines.push(`| heap (after GC): 20 s in → end | ${(heapStart / 2 ** 20).toFixed(1)} MB → ${(heapEnd / 2 ** 20).toFixed(1)} MB (${((heapEnd - heapStart) / 2 ** 20).toFixed(1)} MB) |`);
   lines.push(`| RSS: 20 s in → end | ${(rssStart / 2 ** 20).toFixed(1)} MB → ${(rssEnd / 2 ** 20).toFixed(1)} MB |`);
   lines.push(`| max requests in flight + queued on one client | ${stats.maxQueued} |`);

@@ -21,6 +21,10 @@ import org.apache.curator.framework.recipes.leader.LeaderSelector;
 import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.ServiceProvider;
 
 public class JavaBench {
     static Map<String, String> P = new HashMap<>();
@@ -336,6 +340,55 @@ public class JavaBench {
             "rss_mb", rss1 / 1048576.0, "set_ms", setMs, "rereg_ms", reregMs, "verified", fired.get() > 0);
     }
 
+    // ServiceProvider.getInstance() from a warm provider, and the time from a backend's SIGKILL until the
+    // provider no longer returns it (the backend is another process; its session expires).
+    static String discovery() throws Exception {
+        if (!curator) return json("na", "no discovery recipe");
+        H h = open(P.get("hosts"));
+        String base = P.get("base") + "/sd-" + P.get("run");
+        ServiceDiscovery<Object> sd = ServiceDiscoveryBuilder.builder(Object.class).client(h.cf).basePath(base).build();
+        sd.start();
+        for (int i = 0; i < num("instances"); i++) {
+            sd.registerService(ServiceInstance.builder().name("svc").id("i" + i).address("127.0.0.1").port(9000 + i).build());
+        }
+        ServiceProvider<Object> provider = sd.serviceProviderBuilder().serviceName("svc").build();
+        provider.start();
+        while (provider.getAllInstances().size() < num("instances")) Thread.sleep(1);
+        long sink = 0;
+        for (int i = 0; i < num("warmup"); i++) sink += provider.getInstance().getPort();
+        int n = num("calls");
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) sink += provider.getInstance().getPort();
+        double getUs = (System.nanoTime() - t0) / 1e3 / n;
+        List<Double> removals = new ArrayList<>();
+        for (int k = 0; k < num("kills"); k++) {
+            String id = "victim-" + k;
+            // The same backend as zookit's run (a Node registrar), so only the provider differs.
+            Process child = new ProcessBuilder(P.get("node"), "peers/discovery-registrar.mjs", P.get("hosts"), base, "svc", id, P.get("regTimeout"))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
+            long registeredAt = System.nanoTime();
+            long deadline = registeredAt + 30_000_000_000L;
+            while (!has(provider, id) && System.nanoTime() < deadline) Thread.sleep(1);
+            // Killed a fixed time after it registered (see node-worker.mjs): the same place in the backend's ping cycle.
+            long wait = (registeredAt + num("killAfter") * 1_000_000L - System.nanoTime()) / 1_000_000L;
+            if (wait > 0) Thread.sleep(wait);
+            long killedAt = System.nanoTime();
+            child.destroyForcibly(); // SIGKILL
+            while (has(provider, id) && System.nanoTime() < deadline) Thread.sleep(1);
+            removals.add((System.nanoTime() - killedAt) / 1e6);
+        }
+        provider.close();
+        sd.close();
+        h.close();
+        return json("get_us", getUs, "removal_ms", median(removals), "removal_max_ms", Collections.max(removals), "sink", sink > 0);
+    }
+
+    static boolean has(ServiceProvider<Object> provider, String id) throws Exception {
+        for (ServiceInstance<Object> i : provider.getAllInstances()) if (i.getId().equals(id)) return true;
+        return false;
+    }
+
     public static void main(String[] args) {
         curator = args[0].equals("curator");
         String workload = args[1];
@@ -355,6 +408,7 @@ public class JavaBench {
                 case "election": out = election(); break;
                 case "sessions": out = sessions(); break;
                 case "watches": out = watches(); break;
+                case "discovery": out = discovery(); break;
                 default: out = json("na", "no " + workload + " workload");
             }
         } catch (Throwable e) {

@@ -346,8 +346,7 @@ const workloads = {
     const zk = await a.open(P.hosts);
     const base = P.path;
     let fired = 0;
-    let firedPath;
-    const watcher = (...args) => { fired++; firedPath = args; };
+    const watcher = () => { fired++; };
     for (let i = 0; i < 50; i++) await a.exists(zk, `${base}/n${i}`);
     const m0 = await settleMemory();
     const rss0 = rssBytes();
@@ -379,6 +378,46 @@ const workloads = {
       rereg_ms: reregMs,
       verified: fired > 0,
     };
+  },
+
+  // ServiceProvider.getInstance() from a warm provider, and the time from a backend's SIGKILL
+  // until the provider no longer returns it (the backend is another process; its session expires).
+  async discovery() {
+    if (clientName !== 'zookit') return { na: 'no discovery recipe' };
+    const { ServiceDiscovery } = await import('@zookit/discovery');
+    const { spawn } = await import('node:child_process');
+    const zk = await (await zookitAdapter()).open(P.hosts);
+    const basePath = `${P.base}/sd-${P.run}`;
+    const sd = new ServiceDiscovery(zk, { basePath });
+    await sd.start();
+    for (let i = 0; i < num('instances'); i++) await sd.register({ name: 'svc', id: `i${i}`, address: '127.0.0.1', port: 9000 + i });
+    const provider = sd.serviceProvider('svc');
+    await provider.start();
+    let sink = 0;
+    for (let i = 0; i < num('warmup'); i++) sink += provider.getInstance().port;
+    const n = num('calls');
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) sink += provider.getInstance().port;
+    const getUs = ((performance.now() - t0) * 1000) / n;
+    const removals = [];
+    for (let k = 0; k < num('kills'); k++) {
+      const id = `victim-${k}`;
+      const child = spawn(process.execPath, [new URL('./discovery-registrar.mjs', import.meta.url).pathname, P.hosts, basePath, 'svc', id, P.regTimeout], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const has = () => provider.getAllInstances().some((i) => i.id === id);
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const registeredAt = performance.now();
+      while (!has()) await new Promise((resolve) => provider.cache.once('changed', resolve));
+      // Killed a fixed time after it registered (not after the provider saw it): the expiry
+      // counts from the backend's last ping, so the kill must sit at the same place in its ping cycle for every client.
+      await sleep(Math.max(0, registeredAt + num('killAfter') - performance.now()));
+      const killedAt = performance.now();
+      child.kill('SIGKILL');
+      while (has()) await new Promise((resolve) => provider.cache.once('changed', resolve));
+      removals.push(performance.now() - killedAt);
+    }
+    await sd.close();
+    await zk.stop();
+    return { get_us: getUs, removal_ms: median(removals), removal_max_ms: Math.max(...removals), sink: sink > 0 };
   },
 };
 

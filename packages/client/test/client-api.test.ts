@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import {
-  ClientClosedError, ConnectionLossError, InvalidArgumentError, NoNodeError, OperationTimeoutError, ZooKeeperClient, isRetryable, retry,
+  CallbackError, ClientClosedError, ConnectionLossError, InvalidArgumentError, NoNodeError, OperationTimeoutError, ZooKeeperClient, isRetryable, retry,
 } from '../src/index.js';
 import { connect } from './helpers.js';
 
@@ -54,27 +54,30 @@ describe('client surface', () => {
     expect(() => new ZooKeeperClient({ sessionTimeout: -1 })).toThrow(InvalidArgumentError);
   });
 
-  it('starts LOST, reports CONNECTED, isolates a throwing state listener, and ends LOST after stop()', async () => {
+  it('starts LOST, reports CONNECTED, isolates a throwing state listener registered first, and ends LOST after stop()', async () => {
     const zk = await connect();
     expect(zk.state).toBe('CONNECTED');
     const seen: string[] = [];
     const errors: Error[] = [];
     zk.on('error', (e) => errors.push(e));
-    const bad = () => {
+    zk.addListener(() => {
       throw new Error('listener bug');
+    });
+    const removed = () => {
+      throw new Error('removed listener');
     };
-    zk.addListener(bad);
+    zk.addListener(removed);
     zk.addListener((s, prev) => seen.push(`${prev}->${s}`));
-    zk.removeListener(bad);
+    zk.removeListener(removed);
     zk.addListener(() => {
       throw new Error('listener bug 2');
     });
     await zk.stop();
     await zk.stop(); // idempotent
     expect(zk.state).toBe('LOST');
-    await new Promise<void>((r) => queueMicrotask(r));
-    expect(seen).toEqual(['CONNECTED->LOST']);
-    expect(errors.map((e) => e.message)).toEqual(['listener bug 2']);
+    await expect.poll(() => seen).toEqual(['CONNECTED->LOST']);
+    expect(errors.every((e) => e instanceof CallbackError)).toBe(true);
+    expect(errors.map((e) => (e.cause as Error).message)).toEqual(['listener bug', 'listener bug 2']);
   });
 
   it('states() yields every transition in order and ends on abort', async () => {

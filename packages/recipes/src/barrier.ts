@@ -1,6 +1,7 @@
 import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
-import { Canceller, checkPath, isTransient, untilConnected } from './internal.js';
-import { LockTimeoutError } from './errors.js';
+import { isTransient, untilConnected } from './connection.js';
+import { recipePath } from './nodes.js';
+import { Scope, deferred } from './wait.js';
 
 /**
  * kazoo's `Barrier`: the node's existence blocks waiters; `remove()` lets them all through.
@@ -19,7 +20,7 @@ export class Barrier {
 
   constructor(zk: ZooKeeperClient, path: string) {
     this.#zk = zk;
-    this.path = checkPath(path);
+    this.path = recipePath(path);
   }
 
   /** Raises the barrier (creates the node and its parents; no error if it exists). */
@@ -44,32 +45,25 @@ export class Barrier {
    * @throws the signal's reason if it aborts
    */
   async wait(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<boolean> {
-    using c = new Canceller(this.path, options);
+    const scope = new Scope('Barrier.wait', this.path, options);
     for (;;) {
       try {
-        c.check();
-        let wake!: () => void;
-        const woke = new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+        scope.check();
+        const removed = deferred();
         try {
-          await this.#zk.get(this.path, { watch: () => wake() });
+          await scope.race(this.#zk.get(this.path, { watch: () => removed.resolve() }));
         } catch (err) {
           if (err instanceof NoNodeError) return true;
           throw err;
         }
-        await c.race(woke);
+        await scope.race(removed.promise);
       } catch (err) {
-        if (c.signal.aborted) {
-          if (c.signal.reason instanceof LockTimeoutError && options.signal?.aborted !== true) return false;
-          throw c.signal.reason;
+        if (scope.aborted) {
+          if (scope.timedOut) return false;
+          throw scope.reason;
         }
         if (!isTransient(err)) throw err;
-        try {
-          await untilConnected(this.#zk, c);
-        } catch {
-          // cancelled while waiting: handled at the top of the loop
-        }
+        await untilConnected(this.#zk, scope).catch(() => {}); // cancelled meanwhile: handled at the top of the loop
       }
     }
   }

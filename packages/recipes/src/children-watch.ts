@@ -1,5 +1,4 @@
-import { NoNodeError, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
-import { checkPath } from './internal.js';
+import { InvalidArgumentError, NoNodeError, validatePath, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
 import { WatchLoop } from './watch-loop.js';
 
 /** Callback of {@link ChildrenWatch}: the node's children (empty while it does not exist). Return `false` to stop. */
@@ -10,7 +9,8 @@ export type ChildrenWatchCallback = (children: string[], event: WatchedEvent | u
  * change of the list, with calls serialised. Survives reconnects and session loss (it
  * re-reads and re-arms on the new session). Unlike kazoo, a missing node is reported as
  * an empty list and watched for re-creation instead of ending the watch. Stops when `fn`
- * returns `false` or `stop()` is called.
+ * returns `false` or `stop()` is called. `fn` runs isolated: a throw or rejection is
+ * reported on the client's `'error'` event and the watch goes on.
  *
  * ```ts
  * const watch = new ChildrenWatch(zk, '/workers', (children) => { rebalance(children); });
@@ -24,8 +24,10 @@ export class ChildrenWatch {
   readonly #loop: WatchLoop<string[]>;
 
   constructor(zk: ZooKeeperClient, path: string, fn: ChildrenWatchCallback) {
-    this.path = checkPath(path);
-    this.#loop = new WatchLoop(zk, {
+    validatePath(path);
+    this.path = path;
+    if (typeof fn !== 'function') throw new InvalidArgumentError('fn', 'must be a function');
+    this.#loop = new WatchLoop(zk, `ChildrenWatch ${this.path}`, {
       read: async (watch) => {
         try {
           return await zk.getChildren(this.path, { watch });

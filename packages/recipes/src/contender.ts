@@ -1,21 +1,28 @@
 // The sequential-contender core shared by Lock, ReadWriteLock, Semaphore, Election and
-// LeaderLatch: protected create, queue order by sequence number, predecessor watch,
-// cleanup of abandoned attempts. Not exported from the package.
+// LeaderLatch, in the shape of Curator's LockInternals: join the queue (protected create),
+// await the turn (queue order by sequence number, predecessor watch), abandon (delete
+// what an attempt left, in the background when the connection is down). Not exported.
 import {
-  ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type ZooKeeperClient,
+  ClientClosedError, ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type Watcher, type ZooKeeperClient,
 } from '@zookit/client';
-import { Lease } from './lease.js';
-import { Canceller, ensureContainer, guaranteedDelete, isTransient, nextState, untilConnected } from './internal.js';
-import { NODE_NAMES, attemptPrefix, sortContenders, type Naming, type NodeRole, type ParsedChild } from './node-names.js';
+import { isTransient, nextState, untilConnected } from './connection.js';
+import { NODE_NAMES, attemptPrefix, type NodeRole } from './attempt-names.js';
+import { sortContenders, type Naming, type ParsedChild } from './node-names.js';
+import { abandonNode, ensureContainer, guaranteedDelete } from './nodes.js';
+import { Ownership } from './ownership.js';
+import { deferred, type Deferred, type Scope } from './wait.js';
 
 /** What a contender does after looking at the queue. */
-export type Decision =
-  | { acquired: true }
-  | { acquired: false; watch: string }
-  | { acquired: false; watchChildren: true };
+type Decision = { acquired: true } | { acquired: false; watch: string } | { acquired: false; watchChildren: true };
 
 /** A recipe's rule: given the sorted contenders and our index, acquire or wait. */
 export type Decide = (sorted: readonly ParsedChild[], index: number) => Decision;
+
+/** A recipe's queue: its node role and its rule. */
+export interface QueueKind {
+  role: NodeRole;
+  decide: Decide;
+}
 
 /** First in line: Lock, WriteLock, Election, LeaderLatch. */
 export const decideExclusive: Decide = (sorted, index) =>
@@ -37,21 +44,15 @@ export interface ContenderConfig {
   zk: ZooKeeperClient;
   /** The recipe's parent path (a container node). */
   path: string;
-  role: NodeRole;
+  kind: QueueKind;
+  /** Whether waiters watch the children rather than one node: every listing then carries the watch. */
+  watchesChildren: boolean;
   naming: Naming;
-  data: Buffer;
+  data: string | undefined;
   /** ms a held lease survives SUSPENDED. */
   grace: number;
-  decide: Decide;
-}
-
-/** Options of one attempt. */
-export interface ContendOptions {
-  signal?: AbortSignal | undefined;
-  timeout?: number | undefined;
-  /** Give up (and delete the node) instead of waiting. */
-  nonBlocking?: boolean;
-  onEnd?: (lease: Lease) => void;
+  /** Told when a granted lease ends. */
+  onEnd?: ((lease: Ownership) => void) | undefined;
 }
 
 interface Attempt {
@@ -61,117 +62,170 @@ interface Attempt {
   session: bigint;
 }
 
+/** One listing of the queue; `sentAt` is when it left (the lease's validity starts there). */
+interface Listing {
+  children: Promise<string[]>;
+  sentAt: number;
+  /** Set when the listing left a children watch (Semaphore). */
+  watch?: { fired: Deferred<void>; watcher: Watcher };
+}
+
 const MAX_ROUNDS = 100_000;
 
 /** Counters for tests and benchmarks. */
 export const contenderStats = { creates: 0, adoptions: 0, watches: 0, rounds: 0 };
 
 /**
- * Joins the queue under `cfg.path` and waits until `cfg.decide` says acquired. Resolves
- * with the lease, or `null` for a non-blocking attempt that would have to wait. On
- * timeout, abort or error the attempt's node is deleted (later, if the connection is
- * down) and the error is rethrown.
+ * Joins the queue under `cfg.path` and waits until its rule says acquired. Resolves with
+ * the lease, or `null` for a non-blocking attempt that would have to wait. When `scope`
+ * ends (timeout, abort) or on an error, the attempt is abandoned and the error rethrown.
  */
-export async function contend(cfg: ContenderConfig, options: ContendOptions = {}): Promise<Lease | null> {
-  const { zk, path } = cfg;
-  using c = new Canceller(path, options);
-  const nodeName = NODE_NAMES[cfg.role][cfg.naming];
-  let attempt: Attempt | undefined;
-  let unknown: string | undefined; // prefix of a create whose outcome we did not learn
-  let prefix = attemptPrefix(cfg.naming);
+export async function contend(cfg: ContenderConfig, scope: Scope, nonBlocking = false): Promise<Ownership | null> {
+  const contender = new Contender(cfg, scope);
+  let lease: Ownership | null;
   try {
+    lease = await contender.acquire(nonBlocking);
+  } catch (err) {
+    await contender.abandon();
+    throw err;
+  }
+  if (!lease) await contender.abandon();
+  return lease;
+}
+
+class Contender {
+  readonly #cfg: ContenderConfig;
+  readonly #scope: Scope;
+  #attempt: Attempt | undefined;
+  /** Prefix of a create whose outcome we did not learn. */
+  #unknown: string | undefined;
+  #prefix: string;
+
+  constructor(cfg: ContenderConfig, scope: Scope) {
+    this.#cfg = cfg;
+    this.#scope = scope;
+    this.#prefix = attemptPrefix(cfg.naming);
+  }
+
+  /** Join, await the turn, again after every transient error; `null` when non-blocking and not first. */
+  async acquire(nonBlocking: boolean): Promise<Ownership | null> {
+    const { zk } = this.#cfg;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       contenderStats.rounds++;
       try {
-        c.check();
-        if (attempt && attempt.session !== zk.sessionId) attempt = undefined; // went with its session
-        if (!attempt && unknown !== undefined) {
-          await untilConnected(zk, c);
-          attempt = await findOwn(zk, path, unknown);
-          if (attempt) contenderStats.adoptions++;
-          unknown = undefined;
-          prefix = attemptPrefix(cfg.naming);
-        }
-        let listed: Promise<string[]> | undefined;
-        let listedAt = performance.now(); // send time of the listing that decides (validity of the lease)
-        if (!attempt) {
-          try {
-            contenderStats.creates++;
-            const created = zk.create(`${path}/${prefix}${nodeName}`, cfg.data, { ephemeral: true, sequential: true, withStat: true });
-            // The listing leaves in the same write as the create; the server answers
-            // in order, so it already shows our node: one round trip, not two.
-            listed = zk.getChildren(path);
-            listed.catch(() => {});
-            const r = await created;
-            attempt = { name: basename(r.path), path: r.path, token: r.stat.czxid, session: r.stat.ephemeralOwner };
-          } catch (err) {
-            if (err instanceof NoNodeError) {
-              await ensureContainer(zk, path);
-              continue;
-            }
-            if (isRetryable(err)) unknown = prefix;
-            else prefix = attemptPrefix(cfg.naming);
-            throw err;
-          }
-        }
-        if (!listed) listedAt = performance.now();
-        const children = await (listed ?? zk.getChildren(path));
-        const sorted = sortContenders(children);
-        const index = sorted.findIndex((ch) => ch.name === attempt!.name);
-        if (index < 0) {
-          // Our node is gone (session lost, or deleted by someone): queue again.
-          attempt = undefined;
-          prefix = attemptPrefix(cfg.naming);
-          continue;
-        }
-        const decision = cfg.decide(sorted, index);
-        if (decision.acquired) {
-          if (zk.state !== ConnectionState.CONNECTED || zk.sessionId !== attempt.session) {
-            await untilConnected(zk, c);
-            continue;
-          }
-          const lease = new Lease(zk, attempt, cfg.grace, options.onEnd, listedAt);
-          attempt = undefined;
-          return lease;
-        }
-        if (options.nonBlocking) break;
-        let wake!: () => void;
-        const woke = new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        contenderStats.watches++;
-        if ('watch' in decision) {
-          try {
-            await zk.get(`${path}/${decision.watch}`, { watch: () => wake() });
-          } catch (err) {
-            if (err instanceof NoNodeError) continue; // already gone: look again at once
-            throw err;
-          }
-        } else {
-          const now = await zk.getChildren(path, { watch: () => wake() });
-          if (!sameMembers(now, children)) continue;
-        }
-        await c.race(woke);
+        this.#scope.check();
+        const listing = await this.#join();
+        const result = listing && (await this.#awaitTurn(listing, nonBlocking));
+        if (result !== undefined) return result;
       } catch (err) {
-        if (!isTransient(err) || c.signal.aborted) throw err;
-        if (err instanceof SessionExpiredError) attempt = undefined;
-        await untilConnected(zk, c);
+        if (!isTransient(err)) throw err;
+        this.#scope.check(); // past the timeout: its error, not the connection's
+        if (err instanceof SessionExpiredError) this.#attempt = undefined;
+        await untilConnected(zk, this.#scope);
       }
     }
-  } catch (err) {
-    await abandon(zk, path, attempt, unknown);
-    throw err;
+    throw new ConnectionLossError({ op: 'acquire', path: this.#cfg.path }, `CONNECTIONLOSS: ${this.#cfg.path} (acquire): gave up after ${MAX_ROUNDS} rounds`);
   }
-  await abandon(zk, path, attempt, unknown);
-  if (options.nonBlocking) return null;
-  // Only a non-blocking attempt may come back empty-handed.
-  throw new ConnectionLossError({ op: 'acquire', path }, `CONNECTIONLOSS: ${path} (acquire): gave up after ${MAX_ROUNDS} rounds`);
-}
 
-function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(b);
-  return a.every((x) => set.has(x));
+  /**
+   * Makes sure our node is in the queue (adopting the node of a create whose reply was
+   * lost) and lists the queue. A new node's listing leaves in the same write as its
+   * create; the server answers in order, so it already shows our node: one round trip.
+   * `undefined`: the parent was missing and is created now; look again.
+   */
+  async #join(): Promise<Listing | undefined> {
+    const { zk, path, kind, naming, data } = this.#cfg;
+    if (this.#attempt && this.#attempt.session !== zk.sessionId) this.#attempt = undefined; // went with its session
+    if (!this.#attempt && this.#unknown !== undefined) {
+      await untilConnected(zk, this.#scope);
+      this.#attempt = await findOwn(zk, path, this.#unknown);
+      if (this.#attempt) contenderStats.adoptions++;
+      this.#unknown = undefined;
+      this.#prefix = attemptPrefix(naming);
+    }
+    if (this.#attempt) return this.#list();
+    contenderStats.creates++;
+    const created = zk.create(`${path}/${this.#prefix}${NODE_NAMES[kind.role][naming]}`, data ?? null, { ephemeral: true, sequential: true, withStat: true });
+    const listing = this.#list();
+    listing.children.catch(() => {});
+    try {
+      const r = await created;
+      this.#attempt = { name: basename(r.path), path: r.path, token: r.stat.czxid, session: r.stat.ephemeralOwner };
+    } catch (err) {
+      if (err instanceof NoNodeError) {
+        await ensureContainer(zk, path);
+        return undefined;
+      }
+      if (isRetryable(err)) this.#unknown = this.#prefix;
+      else this.#prefix = attemptPrefix(naming);
+      throw err;
+    }
+    return listing;
+  }
+
+  #list(): Listing {
+    const { zk, path } = this.#cfg;
+    const sentAt = performance.now();
+    if (!this.#cfg.watchesChildren) return { children: zk.getChildren(path), sentAt };
+    const fired = deferred();
+    const watcher: Watcher = () => fired.resolve();
+    return { children: zk.getChildren(path, { watch: watcher }), sentAt, watch: { fired, watcher } };
+  }
+
+  /** Decides on the listing: the lease, `null` (non-blocking, must wait), or `undefined` after waiting (look again). */
+  async #awaitTurn(listing: Listing, nonBlocking: boolean): Promise<Ownership | null | undefined> {
+    const { zk, path, kind } = this.#cfg;
+    const attempt = this.#attempt!;
+    const sorted = sortContenders(await listing.children);
+    const index = sorted.findIndex((ch) => ch.name === attempt.name);
+    if (index < 0) {
+      // Our node is gone (session lost, or deleted by someone): queue again.
+      this.#attempt = undefined;
+      this.#prefix = attemptPrefix(this.#cfg.naming);
+      return undefined;
+    }
+    const decision = kind.decide(sorted, index);
+    if (decision.acquired) return this.#grant(listing);
+    if (nonBlocking) return null;
+    contenderStats.watches++;
+    if ('watch' in decision) {
+      const fired = deferred();
+      try {
+        await zk.get(`${path}/${decision.watch}`, { watch: () => fired.resolve() });
+      } catch (err) {
+        if (err instanceof NoNodeError) return undefined; // already gone: look again at once
+        throw err;
+      }
+      await this.#scope.race(fired.promise);
+    } else {
+      await this.#scope.race(listing.watch!.fired.promise);
+    }
+    return undefined;
+  }
+
+  /** Our turn: the lease, once connected in the node's session (else look again then). */
+  async #grant(listing: Listing): Promise<Ownership | undefined> {
+    const { zk, path, grace, onEnd } = this.#cfg;
+    const attempt = this.#attempt!;
+    // A closing client has announced it already: a lease granted now would never hear it.
+    if (zk.closed) throw new ClientClosedError();
+    if (zk.state !== ConnectionState.CONNECTED || zk.sessionId !== attempt.session) {
+      await untilConnected(zk, this.#scope);
+      return undefined;
+    }
+    if (listing.watch) void zk.removeWatches(path, listing.watch.watcher, { type: 'children', local: true }).catch(() => {});
+    this.#attempt = undefined;
+    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt);
+  }
+
+  /** Deletes what the attempt left: at once when connected, else in the background once the connection is back. */
+  async abandon(): Promise<void> {
+    const { zk, path } = this.#cfg;
+    const attempt = this.#attempt;
+    this.#attempt = undefined;
+    if (attempt) await abandonNode(zk, attempt.path, attempt.session);
+    if (this.#unknown !== undefined) void deleteByPrefix(zk, path, this.#unknown, zk.sessionId).catch(() => {});
+  }
 }
 
 /** Our node from an attempt with this prefix, if it exists and belongs to the current session. */
@@ -191,23 +245,6 @@ async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promi
     if (stat && stat.ephemeralOwner === zk.sessionId) return { name, path: full, token: stat.czxid, session: stat.ephemeralOwner };
   }
   return undefined;
-}
-
-/** Deletes what an abandoned attempt left: at once when connected, else once the connection is back. */
-async function abandon(zk: ZooKeeperClient, path: string, attempt: Attempt | undefined, unknown: string | undefined): Promise<void> {
-  if (attempt && attempt.session === zk.sessionId) {
-    const node = attempt;
-    if (zk.state === ConnectionState.CONNECTED) {
-      try {
-        await zk.delete(node.path);
-        return;
-      } catch (err) {
-        if (err instanceof NoNodeError || err instanceof SessionExpiredError) return;
-      }
-    }
-    void guaranteedDelete(zk, node.path, node.session).catch(() => {});
-  }
-  if (unknown !== undefined) void deleteByPrefix(zk, path, unknown, zk.sessionId).catch(() => {});
 }
 
 /** Background: once connected in the same session, delete our node with this prefix, if the lost create made one. */

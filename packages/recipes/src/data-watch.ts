@@ -1,5 +1,4 @@
-import { NoNodeError, type Stat, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
-import { checkPath } from './internal.js';
+import { InvalidArgumentError, NoNodeError, validatePath, type Stat, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
 import { WatchLoop } from './watch-loop.js';
 
 /** Callback of {@link DataWatch}: `data`/`stat` are `null` while the node does not exist. Return `false` to stop. */
@@ -10,7 +9,8 @@ export type DataWatchCallback = (data: Buffer | null, stat: Stat | null, event: 
  * change, with calls serialised. A deleted node is reported as `null` and watched for
  * re-creation. Survives reconnects (the client re-registers its watches) and session
  * loss (it re-reads and re-arms on the new session). Stops when `fn` returns `false`
- * or `stop()` is called. Changes are coalesced: `fn` sees the latest value, once per
+ * or `stop()` is called. `fn` runs isolated: a throw or rejection is reported on the
+ * client's `'error'` event and the watch goes on. Changes are coalesced: `fn` sees the latest value, once per
  * `mzxid`.
  *
  * ```ts
@@ -27,8 +27,10 @@ export class DataWatch {
   readonly #loop: WatchLoop<{ data: Buffer | null; stat: Stat | null }>;
 
   constructor(zk: ZooKeeperClient, path: string, fn: DataWatchCallback) {
-    this.path = checkPath(path);
-    this.#loop = new WatchLoop(zk, {
+    validatePath(path);
+    this.path = path;
+    if (typeof fn !== 'function') throw new InvalidArgumentError('fn', 'must be a function');
+    this.#loop = new WatchLoop(zk, `DataWatch ${this.path}`, {
       read: async (watch) => {
         try {
           const { data, stat } = await zk.get(this.path, { watch });

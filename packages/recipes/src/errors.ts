@@ -3,16 +3,40 @@ import { ZooKitError } from '@zookit/client';
 /** Why a held lease, leadership or membership ended. */
 export type LossReason = 'released' | 'suspended' | 'lost' | 'deleted' | 'closed';
 
-/** `acquire()` (or another wait) did not succeed within its `timeout`. */
-export class LockTimeoutError extends ZooKitError {
+/**
+ * A recipe's wait did not succeed within its `timeout`: the one timeout error of the
+ * recipes. `recipe` names the recipe (`DoubleBarrier.enter`, `Lock`, ...) and `path` its node.
+ */
+export class RecipeTimeoutError extends ZooKitError {
+  /** The recipe and operation that timed out, e.g. `DoubleBarrier.leave`. */
+  readonly recipe: string;
   /** The recipe's path. */
   readonly path: string;
   /** The timeout that passed, in ms. */
   readonly timeout: number;
-  constructor(path: string, timeout: number) {
-    super(`not acquired within ${timeout} ms: ${path}`);
+  constructor(recipe: string, path: string, timeout: number) {
+    super(`${recipe}: not done within ${timeout} ms: ${path}`);
+    this.recipe = recipe;
     this.path = path;
     this.timeout = timeout;
+  }
+}
+
+/** `acquire()` of a lock, read/write lock or semaphore did not succeed within its `timeout`. */
+export class LockTimeoutError extends RecipeTimeoutError {
+  constructor(recipe: string, path: string, timeout: number) {
+    super(recipe, path, timeout);
+    this.message = `${recipe}: not acquired within ${timeout} ms: ${path}`;
+  }
+}
+
+/** The server holds data in a recipe's node that the recipe cannot read (e.g. a counter that is not a number). */
+export class RecipeDataError extends ZooKitError {
+  /** The node whose data is bad. */
+  readonly path: string;
+  constructor(path: string, problem: string) {
+    super(`${path}: ${problem}`);
+    this.path = path;
   }
 }
 

@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
-export { Lease, VALIDITY_MARGIN, type LeaseEvents } from './lease.js';
+export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
+export type { RecipeEvents } from './events.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
 export { Election, type ElectionOptions } from './election.js';
@@ -15,4 +16,16 @@ export { Counter, type CounterOptions } from './counter.js';
 export { DataWatch, type DataWatchCallback } from './data-watch.js';
 export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
 export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
-export { LockTimeoutError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError, type LossReason } from './errors.js';
+export {
+  RecipeTimeoutError, LockTimeoutError, RecipeDataError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError,
+  type LossReason,
+} from './errors.js';
+export { TreeCache } from './tree-cache/tree-cache.js';
+export { NodeCache } from './tree-cache/node-cache.js';
+export { ChildrenCache } from './tree-cache/children-cache.js';
+export type { CachedNode, CacheChange, CacheEvent, CacheEvents, TreeCacheOptions } from './tree-cache/types.js';
+export { SharedValue, type SharedValueEvents } from './shared-value.js';
+export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from './shared-count.js';
+export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
+export { GroupMember, type GroupMemberEvents } from './group-member.js';
+export { Party, ShallowParty } from './party.js';

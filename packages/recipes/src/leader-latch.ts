@@ -1,18 +1,21 @@
-import { ClientClosedError, type ZooKeeperClient } from '@zookit/client';
-import { EventEmitter } from 'eventemitter3';
-import { contend, decideExclusive } from './contender.js';
+import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
+import { nextState } from './connection.js';
+import { decideExclusive } from './contender.js';
+import { Emitter } from './emitter.js';
 import { RecipeStateError } from './errors.js';
-import { Canceller, checkPath, nextState, toData } from './internal.js';
 import type { Lease } from './lease.js';
-import { readContenders } from './lock.js';
+import { setLockSpec } from './lock-kind.js';
+import { Lock } from './lock.js';
 import type { Naming } from './node-names.js';
+import { endLease } from './ownership.js';
+import { Scope, deferred, whenAborted } from './wait.js';
 
 /** Events of {@link LeaderLatch}. */
 export interface LeaderLatchEvents {
-  /** This participant became leader; `signal` aborts when it stops being leader. */
-  isLeader: (signal: AbortSignal) => void;
-  /** This participant stopped being leader. */
-  notLeader: () => void;
+  /** This participant became leader; `signal` aborts when it stops being leader. May be async (a rejection is reported). */
+  isLeader: (signal: AbortSignal) => unknown;
+  /** This participant stopped being leader. May be async (a rejection is reported). */
+  notLeader: () => unknown;
 }
 
 /** Options of {@link LeaderLatch}. */
@@ -23,125 +26,106 @@ export interface LeaderLatchOptions {
   suspendedGrace?: number;
 }
 
+const LATCH = { kind: { role: 'latch', decide: decideExclusive }, watchesChildren: false, recipe: 'LeaderLatch' } as const;
+
 /**
  * Curator's `LeaderLatch`: after `start()` the participant stays in the election until
  * `close()`, and is told through `hasLeadership`, `awaitLeadership()` and the events
  * `isLeader` / `notLeader`. Leadership lost (SUSPENDED past the grace period, or LOST) is
  * never silently restored: the participant deletes its node and queues again, as
- * Curator's latch resets on reconnect.
+ * Curator's latch resets on reconnect. Listeners run isolated: one that throws is
+ * reported on the client's `'error'` event and changes nothing here.
  */
-export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
+export class LeaderLatch extends Emitter<LeaderLatchEvents> {
   /** The latch's path. */
   readonly path: string;
   /** This participant's identifier (its node's data). */
   readonly identifier: string;
   readonly #zk: ZooKeeperClient;
-  readonly #options: LeaderLatchOptions;
+  readonly #lock: Lock;
   #state: 'latent' | 'started' | 'closed' = 'latent';
-  #lease: Lease | undefined;
   #loop: Promise<void> | undefined;
   readonly #close = new AbortController();
+  /** Settled on every change of leadership (and on close); replaced each time. */
+  #changed = deferred();
 
+  /** @throws InvalidArgumentError for a bad path, identifier or option */
   constructor(zk: ZooKeeperClient, path: string, identifier = '', options: LeaderLatchOptions = {}) {
-    super();
+    if (typeof identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
+    super(zk, 'LeaderLatch');
     this.#zk = zk;
-    this.path = checkPath(path);
+    this.#lock = setLockSpec(new Lock(zk, path, { ...options, identifier }), LATCH);
+    this.path = this.#lock.path;
     this.identifier = identifier;
-    this.#options = options;
   }
 
   /** True while this participant leads. */
   get hasLeadership(): boolean {
-    return this.#lease?.isHeld ?? false;
+    return this.#lock.isAcquired;
   }
 
   /** Joins the election (once). */
   start(): void {
     if (this.#state !== 'latent') throw new RecipeStateError(`${this.path}: LeaderLatch can be started only once`);
     this.#state = 'started';
-    this.#loop = this.#run();
+    this.#loop = this.#run().catch((err: unknown) => {
+      this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+    });
   }
 
   async #run(): Promise<void> {
     const signal = this.#close.signal;
     while (!signal.aborted) {
-      let lease: Lease | null;
+      let lease: Lease;
       try {
-        lease = await contend(
-          {
-            zk: this.#zk,
-            path: this.path,
-            role: 'latch',
-            naming: this.#options.naming ?? 'curator',
-            data: toData(this.identifier),
-            grace: this.#options.suspendedGrace ?? 0,
-            decide: decideExclusive,
-          },
-          { signal },
-        );
+        lease = await this.#lock.acquire({ signal });
       } catch (err) {
         if (signal.aborted || err instanceof ClientClosedError) return;
         this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
         // Wait for a state change before trying again (ends with close() or a closed client).
         try {
-          await new Canceller(this.path, { signal }).race(nextState(this.#zk));
+          await new Scope('LeaderLatch', this.path, { signal }).race(nextState(this.#zk));
         } catch {
           return;
         }
         continue;
       }
-      if (!lease) continue; // only a non-blocking attempt resolves null
-      this.#lease = lease;
+      this.#notify();
       this.emit('isLeader', lease.signal);
-      if (!lease.signal.aborted) {
-        await new Promise<void>((resolve) => lease.signal.addEventListener('abort', () => resolve(), { once: true }));
-      }
-      this.#lease = undefined;
+      await whenAborted(lease.signal);
+      this.#notify();
       this.emit('notLeader');
-      await lease.release();
+      await lease.release().catch(() => {});
     }
+  }
+
+  #notify(): void {
+    const changed = this.#changed;
+    this.#changed = deferred();
+    changed.resolve();
   }
 
   /**
    * Resolves `true` once this participant leads, or `false` after `timeout` ms.
    * @throws the signal's reason if it aborts; RecipeStateError if the latch is closed or not started
    */
-  awaitLeadership(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<boolean> {
-    if (this.#state !== 'started') return Promise.reject(new RecipeStateError(`${this.path}: LeaderLatch is ${this.#state}`));
-    if (this.hasLeadership) return Promise.resolve(true);
-    return new Promise<boolean>((resolve, reject) => {
-      const cleanup = () => {
-        this.off('isLeader', onLeader);
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        this.#close.signal.removeEventListener('abort', onClose);
-      };
-      const onLeader = () => {
-        cleanup();
-        resolve(true);
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(options.signal!.reason);
-      };
-      const onClose = () => {
-        cleanup();
-        reject(new RecipeStateError(`${this.path}: LeaderLatch closed`));
-      };
-      const timer = options.timeout === undefined ? undefined : setTimeout(() => {
-        cleanup();
-        resolve(false);
-      }, options.timeout);
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#close.signal.addEventListener('abort', onClose, { once: true });
-      this.on('isLeader', onLeader);
-    });
+  async awaitLeadership(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+    const scope = new Scope('LeaderLatch', this.path, options);
+    try {
+      for (;;) {
+        if (this.#state !== 'started') throw new RecipeStateError(`${this.path}: LeaderLatch is ${this.#state}`);
+        if (this.hasLeadership) return true;
+        await scope.race(this.#changed.promise);
+      }
+    } catch (err) {
+      if (scope.timedOut && err === scope.reason) return false;
+      throw err;
+    }
   }
 
   /** Identifiers of every participant in queue order, the leader first. */
   participants(): Promise<string[]> {
-    return readContenders(this.#zk, this.path);
+    return this.#lock.contenders();
   }
 
   /** Leaves the election: gives up leadership (`notLeader` is emitted if it led) and deletes the node. Idempotent. */
@@ -149,7 +133,9 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.#close.abort();
-    await this.#lease?.end('closed');
+    this.#notify();
+    const lease = this.#lock.lease;
+    if (lease) await endLease(lease, 'closed');
     await this.#loop;
   }
 }

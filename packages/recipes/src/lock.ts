@@ -1,9 +1,12 @@
-import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
-import { contend, decideExclusive, type Decide } from './contender.js';
-import { CancelledError, RecipeStateError } from './errors.js';
-import { checkPath, toData } from './internal.js';
+import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
+import { contend, type ContenderConfig } from './contender.js';
+import { CancelledError, LockTimeoutError, RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
-import { sortContenders, type Naming, type NodeRole } from './node-names.js';
+import { lockSpec } from './lock-kind.js';
+import type { Naming } from './node-names.js';
+import { readContenders, recipePath } from './nodes.js';
+import type { Ownership } from './ownership.js';
+import { Scope } from './wait.js';
 
 /** Options of {@link Lock} (and the locks of {@link ReadWriteLock}). */
 export interface LockOptions {
@@ -23,14 +26,6 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
-/** @internal Role and rule of a lock created by {@link ReadWriteLock} or {@link Semaphore}. */
-export const LOCK_KIND: unique symbol = Symbol('zookit.lockKind');
-/** @internal */
-export interface LockKind {
-  role: NodeRole;
-  decide: Decide;
-}
-
 /**
  * A distributed mutual-exclusion lock (kazoo's `Lock`, Curator's `InterProcessMutex`).
  * One `Lock` object holds at most one lease at a time; it is not re-entrant.
@@ -46,16 +41,16 @@ export class Lock {
   readonly path: string;
   readonly #zk: ZooKeeperClient;
   readonly #options: LockOptions;
-  readonly #kind: LockKind;
-  #lease: Lease | undefined;
-  #pending: AbortController | undefined;
+  #config: ContenderConfig | undefined;
+  #lease: Ownership | undefined;
+  #pending: Scope | undefined;
 
-  constructor(zk: ZooKeeperClient, path: string, options: LockOptions & { [LOCK_KIND]?: LockKind } = {}) {
+  /** @throws InvalidArgumentError for a bad path or option */
+  constructor(zk: ZooKeeperClient, path: string, options: LockOptions = {}) {
     this.#zk = zk;
-    this.path = checkPath(path);
+    this.path = recipePath(path);
+    checkLockOptions(options);
     this.#options = options;
-    this.#kind = options[LOCK_KIND] ?? { role: 'lock', decide: decideExclusive };
-    if (options.suspendedGrace !== undefined && !(options.suspendedGrace >= 0)) throw new RangeError('suspendedGrace must be >= 0');
   }
 
   /** True while this object holds a lease that has not been released or lost. */
@@ -85,34 +80,33 @@ export class Lock {
   async #acquire(options: AcquireOptions, nonBlocking: boolean): Promise<Lease | null> {
     if (this.isAcquired) throw new RecipeStateError(`${this.path}: already acquired by this Lock object`);
     if (this.#pending) throw new RecipeStateError(`${this.path}: an acquire() is already in progress on this Lock object`);
-    const ac = new AbortController();
-    this.#pending = ac;
+    const config = (this.#config ??= this.#configure());
+    const scope = new Scope(lockSpec(this).recipe, this.path, options, LockTimeoutError);
+    this.#pending = scope;
     try {
-      const signal = options.signal ? AbortSignal.any([options.signal, ac.signal]) : ac.signal;
-      const lease = await contend(
-        {
-          zk: this.#zk,
-          path: this.path,
-          role: this.#kind.role,
-          naming: this.#options.naming ?? 'curator',
-          data: toData(this.#options.identifier),
-          grace: this.#options.suspendedGrace ?? 0,
-          decide: this.#kind.decide,
-        },
-        {
-          signal,
-          timeout: options.timeout,
-          nonBlocking,
-          onEnd: (l) => {
-            if (this.#lease === l) this.#lease = undefined;
-          },
-        },
-      );
+      const lease = await contend(config, scope, nonBlocking);
       this.#lease = lease ?? undefined;
       return lease;
     } finally {
-      if (this.#pending === ac) this.#pending = undefined;
+      if (this.#pending === scope) this.#pending = undefined;
     }
+  }
+
+  /** The contender configuration, built once (the queue is known after construction). */
+  #configure(): ContenderConfig {
+    const spec = lockSpec(this);
+    return {
+      zk: this.#zk,
+      path: this.path,
+      kind: spec.kind,
+      watchesChildren: spec.watchesChildren,
+      naming: this.#options.naming ?? 'curator',
+      data: this.#options.identifier,
+      grace: this.#options.suspendedGrace ?? 0,
+      onEnd: (l) => {
+        if (this.#lease === l) this.#lease = undefined;
+      },
+    };
   }
 
   /** Cancels a pending `acquire()` (it rejects with {@link CancelledError}); no effect on a held lease. */
@@ -133,27 +127,14 @@ export class Lock {
   }
 }
 
-/** The data of every recognised contender under `path`, in queue order. */
-export async function readContenders(zk: ZooKeeperClient, path: string, filter: (name: string) => boolean = () => true): Promise<string[]> {
-  let children: string[];
-  try {
-    children = await zk.getChildren(path);
-  } catch (err) {
-    if (err instanceof NoNodeError) return [];
-    throw err;
+/** Bad options throw before anything is sent. */
+function checkLockOptions(options: LockOptions): void {
+  if (options.identifier !== undefined && typeof options.identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
+  if (options.naming !== undefined && options.naming !== 'curator' && options.naming !== 'kazoo') {
+    throw new InvalidArgumentError('naming', `must be 'curator' or 'kazoo', got ${String(options.naming)}`);
   }
-  const sorted = sortContenders(children).filter((c) => filter(c.name));
-  const data = await Promise.all(
-    sorted.map((c) =>
-      zk.get(`${path}/${c.name}`).then(
-        (r) => r.data.toString('utf8'),
-        (err: unknown) => {
-          if (err instanceof NoNodeError) return undefined;
-          throw err;
-        },
-      ),
-    ),
-  );
-  return data.filter((d): d is string => d !== undefined);
+  const grace = options.suspendedGrace;
+  if (grace !== undefined && (typeof grace !== 'number' || !(grace >= 0))) {
+    throw new InvalidArgumentError('suspendedGrace', `must be a number of ms >= 0, got ${String(grace)}`);
+  }
 }
-

@@ -1,6 +1,7 @@
 import type { ZooKeeperClient } from '@zookit/client';
 import { decideExclusive, decideRead } from './contender.js';
-import { LOCK_KIND, Lock, type LockOptions } from './lock.js';
+import { setLockSpec } from './lock-kind.js';
+import { Lock, type LockOptions } from './lock.js';
 
 /**
  * A read/write lock (kazoo's `ReadLock`/`WriteLock`, Curator's `InterProcessReadWriteLock`)
@@ -19,7 +20,9 @@ export class ReadWriteLock {
   readonly writeLock: Lock;
 
   constructor(zk: ZooKeeperClient, path: string, options: LockOptions = {}) {
-    this.readLock = new Lock(zk, path, { ...options, [LOCK_KIND]: { role: 'read', decide: decideRead } });
-    this.writeLock = new Lock(zk, path, { ...options, [LOCK_KIND]: { role: 'write', decide: decideExclusive } });
+    const read = { kind: { role: 'read', decide: decideRead }, watchesChildren: false, recipe: 'ReadLock' } as const;
+    const write = { kind: { role: 'write', decide: decideExclusive }, watchesChildren: false, recipe: 'WriteLock' } as const;
+    this.readLock = setLockSpec(new Lock(zk, path, options), read);
+    this.writeLock = setLockSpec(new Lock(zk, path, options), write);
   }
 }

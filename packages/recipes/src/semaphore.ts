@@ -1,7 +1,8 @@
-import type { ZooKeeperClient } from '@zookit/client';
+import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 import { decideAmongFirst } from './contender.js';
 import type { Lease } from './lease.js';
-import { LOCK_KIND, Lock, type AcquireOptions, type LockOptions } from './lock.js';
+import { setLockSpec } from './lock-kind.js';
+import { Lock, type AcquireOptions, type LockOptions } from './lock.js';
 
 /** Options of {@link Semaphore}. */
 export interface SemaphoreOptions extends LockOptions {
@@ -13,7 +14,7 @@ export interface SemaphoreOptions extends LockOptions {
  * A counting semaphore: at most `maxLeases` holders at once, granted in queue order. Each
  * participant is one ephemeral-sequential node; the first `maxLeases` hold a lease.
  * Waiters watch the children (any holder leaving can free a slot), so a release wakes
- * every waiter. Not wire-compatible with kazoo's or Curator's semaphores, which use a
+ * every waiter; each wake lists the children once, and that listing carries the next watch. Not wire-compatible with kazoo's or Curator's semaphores, which use a
  * lock plus lease nodes.
  *
  * ```ts
@@ -30,10 +31,11 @@ export class Semaphore {
 
   constructor(zk: ZooKeeperClient, path: string, options: SemaphoreOptions = {}) {
     const max = options.maxLeases ?? 1;
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxLeases must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError('maxLeases', `must be a positive integer, got ${max}`);
     const { maxLeases: _m, ...lockOptions } = options;
     this.maxLeases = max;
-    this.#lock = new Lock(zk, path, { ...lockOptions, [LOCK_KIND]: { role: 'lock', decide: decideAmongFirst(max) } });
+    const spec = { kind: { role: 'lock', decide: decideAmongFirst(max) }, watchesChildren: true, recipe: 'Semaphore' } as const;
+    this.#lock = setLockSpec(new Lock(zk, path, lockOptions), spec);
     this.path = this.#lock.path;
   }
 

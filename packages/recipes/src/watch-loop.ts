@@ -1,5 +1,6 @@
 import { ClientClosedError, ConnectionState, EventType, type WatchedEvent, type Watcher, type ZooKeeperClient } from '@zookit/client';
-import { isTransient, nextState } from './internal.js';
+import { callIsolated, isTransient, nextState } from './connection.js';
+import { deferred } from './wait.js';
 
 /** What a watch helper reads, how it recognises a new value, and whom it tells. */
 export interface WatchSource<T> {
@@ -7,7 +8,7 @@ export interface WatchSource<T> {
   read(watch: Watcher): Promise<T | undefined>;
   /** Equal keys are the same value: the callback is not called twice for one value. */
   key(value: T): unknown;
-  /** Calls the user's callback; `false` stops the loop. */
+  /** Calls the user's callback (run isolated by the loop); `false` stops the loop. */
   deliver(value: T, event: WatchedEvent | undefined): unknown;
 }
 
@@ -15,24 +16,27 @@ export interface WatchSource<T> {
  * The engine of DataWatch and ChildrenWatch: read and re-arm after every event,
  * serialised on one promise chain, coalesced to the latest value, surviving
  * reconnects and session loss. Stops when the callback returns `false` or on `stop()`.
+ * The callback runs isolated: a throw or rejection is reported on the client's `'error'`
+ * event and the loop goes on.
  */
 export class WatchLoop<T> {
   /** Resolves after the first call of the callback (or on stop). */
   readonly ready: Promise<void>;
   readonly #zk: ZooKeeperClient;
   readonly #source: WatchSource<T>;
+  readonly #label: string;
+  readonly #ready = deferred();
   #stopped = false;
   #gen = 0;
   #last: { key: unknown } | undefined;
   #chain: Promise<void> = Promise.resolve();
-  #resolveReady!: () => void;
 
-  constructor(zk: ZooKeeperClient, source: WatchSource<T>) {
+  /** @param label names the callback in error reports (`DataWatch /config`) */
+  constructor(zk: ZooKeeperClient, label: string, source: WatchSource<T>) {
     this.#zk = zk;
+    this.#label = label;
     this.#source = source;
-    this.ready = new Promise((resolve) => {
-      this.#resolveReady = resolve;
-    });
+    this.ready = this.#ready.promise;
     this.#schedule(undefined);
   }
 
@@ -42,7 +46,7 @@ export class WatchLoop<T> {
 
   stop(): void {
     this.#stopped = true;
-    this.#resolveReady();
+    this.#ready.resolve();
   }
 
   #schedule(event: WatchedEvent | undefined): void {
@@ -80,12 +84,8 @@ export class WatchLoop<T> {
       if (this.#last !== undefined && key === this.#last.key) return; // nothing new
       this.#last = { key };
       if (this.#stopped) return;
-      let result: unknown;
-      try {
-        result = await this.#source.deliver(value, event);
-      } finally {
-        this.#resolveReady();
-      }
+      const result = await callIsolated(this.#zk, this.#label, (v: T, e: WatchedEvent | undefined) => this.#source.deliver(v, e), value, event);
+      this.#ready.resolve();
       if (result === false) this.stop();
       return;
     }

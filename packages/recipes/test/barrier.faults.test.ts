@@ -2,7 +2,7 @@
 // mid-enter or mid-leave (F2 via the twin connection).
 import { ConnectionState } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-import { Barrier, DoubleBarrier, LockTimeoutError } from '../src/index.js';
+import { Barrier, DoubleBarrier, RecipeTimeoutError } from '../src/index.js';
 import { expire, harness } from './helpers.js';
 
 const h = harness();
@@ -39,7 +39,7 @@ describe('scenario 21: DoubleBarrier with a participant expiring', () => {
     expect(await members(zc!)).toEqual([]);
   });
 
-  it('mid-enter, participant gone for good: the others reject with LockTimeoutError by their timeout and leave no node', async () => {
+  it('mid-enter, participant gone for good: the others reject with RecipeTimeoutError by their timeout and leave no node', async () => {
     const [za, zb, zc] = await h.clients(3, { sessionTimeout: 3_000, proxy: true });
     const a = new DoubleBarrier(za!, PATH, 3, 'a');
     const b = new DoubleBarrier(zb!, PATH, 3, 'b');
@@ -52,7 +52,7 @@ describe('scenario 21: DoubleBarrier with a participant expiring', () => {
     await expire(za!).catch(() => {});
     za!.proxy!.refuse(); // keep a away for good
     await za!.close();
-    await expect(enteringB).rejects.toBeInstanceOf(LockTimeoutError);
+    await expect(enteringB).rejects.toBeInstanceOf(RecipeTimeoutError);
     expect(performance.now() - t0).toBeLessThan(1_500 + 1_000);
     await enteringA;
     await expect.poll(() => members(zc!)).toEqual([]);
@@ -75,6 +75,45 @@ describe('scenario 21: DoubleBarrier with a participant expiring', () => {
     await zc!.waitForState(ConnectionState.CONNECTED, { timeout: 10_000 });
     await c!.leave({ timeout: 5_000 });
     expect(await members(za!)).toEqual([]);
+  });
+});
+
+describe('DoubleBarrier timeouts while SUSPENDED', () => {
+  it('enter({ timeout }) rejects by its timeout while the connection is down, and removes its node once back', async () => {
+    const [za, observer] = await h.clients(2, { sessionTimeout: 8_000, proxy: true });
+    const a = new DoubleBarrier(za!, '/barriers/susp', 2, 'a');
+    const entering = a.enter({ timeout: 1_000 }).catch((e: unknown) => e);
+    await expect.poll(() => observer!.getChildren('/barriers/susp').catch(() => [])).toHaveLength(1);
+    za!.proxy!.refuse(); // no reconnect until heal()
+    za!.proxy!.cut();
+    await za!.waitForState(ConnectionState.SUSPENDED, { timeout: 5_000 });
+    const t0 = performance.now();
+    const err = await entering;
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(za!.state).toBe(ConnectionState.SUSPENDED); // it did not wait for the connection
+    expect(err).toBeInstanceOf(RecipeTimeoutError);
+    expect(err).toMatchObject({ recipe: 'DoubleBarrier.enter', path: '/barriers/susp' });
+    expect(await observer!.getChildren('/barriers/susp')).toHaveLength(1); // still there: deleted once back
+    za!.proxy!.heal();
+    await expect.poll(() => observer!.getChildren('/barriers/susp'), { timeout: 8_000 }).toEqual([]);
+  });
+
+  it('leave({ timeout }) rejects by its timeout while the connection is down; once back, leave() completes', async () => {
+    const [za, zb, observer] = await h.clients(3, { sessionTimeout: 8_000, proxy: true });
+    const [a, b] = [za, zb].map((zk, i) => new DoubleBarrier(zk!, '/barriers/susp2', 2, `p${i}`));
+    await Promise.all([a!.enter({ timeout: 10_000 }), b!.enter({ timeout: 10_000 })]);
+    za!.proxy!.refuse();
+    za!.proxy!.cut();
+    await za!.waitForState(ConnectionState.SUSPENDED, { timeout: 5_000 });
+    const t0 = performance.now();
+    const err = await a!.leave({ timeout: 500 }).catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(1_500);
+    expect(za!.state).toBe(ConnectionState.SUSPENDED);
+    expect(err).toBeInstanceOf(RecipeTimeoutError);
+    expect(err).toMatchObject({ recipe: 'DoubleBarrier.leave', path: '/barriers/susp2' });
+    za!.proxy!.heal();
+    await Promise.all([a!.leave({ timeout: 10_000 }), b!.leave({ timeout: 10_000 })]);
+    await expect.poll(() => observer!.getChildren('/barriers/susp2'), { timeout: 8_000 }).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Barrier, DoubleBarrier, LockTimeoutError } from '../src/index.js';
+import { Barrier, DoubleBarrier, LockTimeoutError, RecipeTimeoutError } from '../src/index.js';
 import { harness } from './helpers.js';
 
 const h = harness();
@@ -41,7 +41,10 @@ describe('DoubleBarrier', () => {
   it('times out in enter() when too few participants come, removing its node', async () => {
     const [zk] = await h.clients(1);
     const db = new DoubleBarrier(zk!, '/barriers/db2', 2, 'alone');
-    await expect(db.enter({ timeout: 200 })).rejects.toBeInstanceOf(LockTimeoutError);
+    const err = await db.enter({ timeout: 200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RecipeTimeoutError);
+    expect(err).not.toBeInstanceOf(LockTimeoutError);
+    expect(err).toMatchObject({ recipe: 'DoubleBarrier.enter', path: '/barriers/db2', timeout: 200 });
     expect(await zk!.getChildren('/barriers/db2')).toEqual([]);
   });
 });

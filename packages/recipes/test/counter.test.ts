@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@zookit/client';
 import { Counter } from '../src/index.js';
 import { harness } from './helpers.js';
 
@@ -25,6 +26,6 @@ describe('Counter', () => {
     expect(await c.get()).toBe(0);
     expect(await c.add(-5)).toBe(-5);
     expect((await zk!.get('/counters/i32')).data).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xfb]));
-    await expect(c.add(0.5)).rejects.toThrow(RangeError);
+    await expect(c.add(0.5)).rejects.toThrow(InvalidArgumentError);
   });
 });

@@ -1,6 +1,6 @@
 import { ClientClosedError, ConnectionState } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-import { Lock, OwnershipLostError, ReadWriteLock, Semaphore, sortContenders } from '../src/index.js';
+import { Lock, LockTimeoutError, OwnershipLostError, ReadWriteLock, Semaphore, sortContenders } from '../src/index.js';
 import { contenderStats } from '../src/contender.js';
 import { aborted, expire, harness } from './helpers.js';
 
@@ -144,7 +144,9 @@ describe('Lock under faults', () => {
     const adoptions = contenderStats.adoptions;
     const cut = zk!.proxy!.cutAfterRequest(CREATE2);
     zk!.proxy!.refuse(); // the reconnect fails until heal()
-    await expect(new Lock(zk!, '/locks/ghost2').acquire({ timeout: 300 })).rejects.toThrow(/not acquired/);
+    const err = await new Lock(zk!, '/locks/ghost2').acquire({ timeout: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect(err).toMatchObject({ recipe: 'Lock', path: '/locks/ghost2', message: expect.stringMatching(/not acquired within 300 ms/) });
     expect(await cut.fired).toBeDefined();
     expect(await holderZk!.getChildren('/locks/ghost2')).toHaveLength(2); // the ghost
     zk!.proxy!.heal();

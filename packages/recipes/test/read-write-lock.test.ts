@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReadWriteLock, Semaphore } from '../src/index.js';
+import { contenderStats } from '../src/contender.js';
 import { harness } from './helpers.js';
 
 const h = harness();
@@ -67,6 +68,30 @@ describe('Semaphore', () => {
       }),
     );
     expect(max).toBe(3);
+  });
+
+  it('a waiter lists the children once per wake: that one listing carries the watch', async () => {
+    const [holderZk, ...waiterZks] = await h.clients(4);
+    let listings = 0;
+    for (const zk of waiterZks) {
+      const getChildren = zk.getChildren.bind(zk);
+      zk.getChildren = ((...args: Parameters<typeof getChildren>) => {
+        listings++;
+        return getChildren(...args);
+      }) as typeof zk.getChildren;
+    }
+    const holder = await new Semaphore(holderZk!, '/sem/once', { maxLeases: 1 }).acquire();
+    const watches0 = contenderStats.watches;
+    const waiters = waiterZks.map((zk) => new Semaphore(zk, '/sem/once', { maxLeases: 1 }));
+    const pending = waiters.map((w) => w.acquire({ timeout: 10_000 }));
+    for (const p of pending) p.catch(() => {});
+    await expect.poll(() => contenderStats.watches - watches0).toBeGreaterThanOrEqual(3);
+    await holder.release();
+    await Promise.all(pending.map(async (p) => (await p).release())); // each releases once it holds
+    // Every round of a waiter is one listing: it acquires, or it waits on that listing's watch.
+    const rounds = contenderStats.watches - watches0 + waiters.length;
+    expect(listings).toBe(rounds);
+    expect(rounds).toBeGreaterThan(waiters.length + 3); // joiners and releases woke the others
   });
 
   it('lists the lease holders', async () => {

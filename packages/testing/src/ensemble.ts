@@ -3,14 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerStartError, ZooKeeperNotFoundError, ZooKitTestingError } from './errors.js';
-import { fourLetterWord, parseMode } from './four-letter-word.js';
+import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
-import { LocalServer, type ZooKeeperServer } from './server.js';
+import type { NamespaceEnsemble } from './namespace-ensemble.js';
+import type { NetworkNamespacesUnavailableError } from './netns.js';
+import type { ZooKeeperServer } from './server.js';
+import { LocalServer } from './server.js';
 
 /** Quorum peer main class. */
-export const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
+const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 
 /** Modes an ensemble member reports when it serves requests. */
 const MEMBER_READY_MODES = ['leader', 'follower'] as const;
@@ -23,6 +26,12 @@ export interface StartEnsembleOptions extends ServerConfigOptions {
   initLimit?: number;
   /** `syncLimit` in ticks (default 5). */
   syncLimit?: number;
+  /**
+   * `'loopback'` (default): every member on 127.0.0.1. `'namespaces'`: every member in a
+   * Linux network namespace of its own, with partitions (needs root and iproute2; see
+   * {@link NamespaceEnsemble}).
+   */
+  network?: 'loopback' | 'namespaces';
 }
 
 /**
@@ -153,8 +162,17 @@ class Ensemble implements ZooKeeperEnsemble {
  * ```
  * @throws {@link ZooKeeperNotFoundError} without a local installation
  * @throws {@link ServerStartError} if a member does not become ready (message has its log tail)
+ * @throws {@link NetworkNamespacesUnavailableError} with `network: 'namespaces'` where
+ *   namespaces cannot be made (not root, no `ip`)
  */
+export async function startEnsemble(options: StartEnsembleOptions & { network: 'namespaces' }): Promise<NamespaceEnsemble>;
+export async function startEnsemble(options?: StartEnsembleOptions): Promise<ZooKeeperEnsemble>;
 export async function startEnsemble(options: StartEnsembleOptions = {}): Promise<ZooKeeperEnsemble> {
+  if (options.network === 'namespaces') {
+    const { startNamespaceEnsemble } = await import('./namespace-ensemble.js');
+    return startNamespaceEnsemble(options);
+  }
+  if (options.network !== undefined && options.network !== 'loopback') throw new RangeError(`network must be 'loopback' or 'namespaces', got ${JSON.stringify(options.network)}`);
   validateOptions(options);
   const size = options.size ?? 3;
   if (!Number.isInteger(size) || size < 1 || size > 9) throw new RangeError(`ensemble size must be 1..9, got ${size}`);

@@ -15,16 +15,17 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  * @param port - client port
  * @param cmd - four-letter command, e.g. `'srvr'`
  * @param timeoutMs - bound on the whole exchange (default 2000 ms)
+ * @param localAddress - source address to connect from (the namespace harness's control address)
  * @returns the answer text (may be empty if the server closed without answering)
  * @throws {@link FourLetterWordError} `FOUR_LETTER_WORD_TIMEOUT` if no complete answer
  *   arrived in time, `FOUR_LETTER_WORD_FAILED` on connection errors
  */
-export function fourLetterWord(host: string, port: number, cmd: string, timeoutMs = 2000): Promise<string> {
+export function fourLetterWord(host: string, port: number, cmd: string, timeoutMs = 2000, localAddress?: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const socket = net.connect({ host, port });
+    const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     const finish = (err: Error | undefined): void => {
       if (settled) return;
       settled = true;

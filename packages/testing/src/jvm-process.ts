@@ -20,10 +20,14 @@ export interface JvmSpec {
   logFile: string;
   host: string;
   port: number;
+  /** Command prefix the JVM runs under (e.g. `ip netns exec NS`); it must exec, not fork. */
+  launcher?: readonly string[];
+  /** Source address of the readiness probes. */
+  localAddress?: string;
 }
 
 /** Read the last `maxLines` lines (at most 16 KiB) of a log file. */
-export function readLogTail(logFile: string, maxLines = 40): string {
+function readLogTail(logFile: string, maxLines = 40): string {
   let fd: number | undefined;
   try {
     fd = openSync(logFile, 'r');
@@ -73,7 +77,8 @@ export class JvmProcess {
     const fd = openSync(this.spec.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(this.spec.java, [...this.spec.args], { stdio: ['ignore', fd, fd], env: process.env });
+      const [cmd, ...prefix] = [...(this.spec.launcher ?? []), this.spec.java];
+      child = spawn(cmd!, [...prefix, ...this.spec.args], { stdio: ['ignore', fd, fd], env: process.env });
     } finally {
       closeSync(fd);
     }
@@ -120,7 +125,7 @@ export class JvmProcess {
       }
       try {
         const remaining = Math.max(50, Math.min(1000, deadline - Date.now()));
-        lastAnswer = await fourLetterWord(this.spec.host, this.spec.port, 'srvr', remaining);
+        lastAnswer = await fourLetterWord(this.spec.host, this.spec.port, 'srvr', remaining, this.spec.localAddress);
         const mode = parseMode(lastAnswer);
         if (mode !== undefined && modes.includes(mode)) return;
       } catch {

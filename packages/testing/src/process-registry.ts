@@ -54,7 +54,31 @@ function tellWatchdog(line: string): void {
   }
 }
 
+// Synchronous clean-ups run after the processes are killed (network namespaces).
+const exitCallbacks = new Set<() => void>();
+
+/**
+ * Run `fn` (synchronous, must not throw) when this process exits or gets SIGINT/SIGTERM,
+ * after every tracked process was killed. Returns a function that unregisters it.
+ */
+export function runAtExit(fn: () => void): () => void {
+  installHooks();
+  exitCallbacks.add(fn);
+  return () => exitCallbacks.delete(fn);
+}
+
 function killAll(): void {
+  killTracked();
+  for (const fn of exitCallbacks) {
+    try {
+      fn();
+    } catch {
+      // best effort
+    }
+  }
+}
+
+function killTracked(): void {
   for (const child of live) {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       try {

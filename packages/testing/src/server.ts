@@ -144,11 +144,17 @@ export interface LocalServerInit {
   finalStop: boolean;
   tls?: TlsServerInfo | undefined;
   sasl?: SaslServerInfo | undefined;
+  /** Client address (default `127.0.0.1`); a namespace address for `network: 'namespaces'`. */
+  host?: string;
+  /** Command prefix the JVM runs under (`ip netns exec NS`). */
+  launcher?: readonly string[];
+  /** Source address of the harness's own four-letter words. */
+  localAddress?: string;
 }
 
 /** A server JVM started and controlled by this process. */
 export class LocalServer implements ZooKeeperServer {
-  readonly host = '127.0.0.1';
+  readonly host: string;
   readonly port: number;
   readonly connectString: string;
   readonly dataDir: string;
@@ -162,6 +168,7 @@ export class LocalServer implements ZooKeeperServer {
   private disposed = false;
 
   constructor(private readonly init: LocalServerInit) {
+    this.host = init.host ?? '127.0.0.1';
     this.port = init.port;
     this.connectString = `${this.host}:${this.port}`;
     this.dataDir = init.dataDir;
@@ -175,6 +182,8 @@ export class LocalServer implements ZooKeeperServer {
       logFile: this.logFile,
       host: this.host,
       port: this.port,
+      ...(init.launcher ? { launcher: init.launcher } : {}),
+      ...(init.localAddress ? { localAddress: init.localAddress } : {}),
     });
   }
 
@@ -231,7 +240,7 @@ export class LocalServer implements ZooKeeperServer {
   }
 
   fourLetterWord(cmd: string, timeoutMs?: number): Promise<string> {
-    return fourLetterWord(this.host, this.port, cmd, timeoutMs);
+    return fourLetterWord(this.host, this.port, cmd, timeoutMs, this.init.localAddress);
   }
 
   /** Kill if needed and remove the data directory. Idempotent. */
@@ -252,7 +261,7 @@ export class LocalServer implements ZooKeeperServer {
 }
 
 /** A server this process does not control (from `ZOOKEEPER_CONNECT`). */
-export class ExternalServer implements ZooKeeperServer {
+class ExternalServer implements ZooKeeperServer {
   readonly host: string;
   readonly port: number;
   readonly dataDir = undefined;
@@ -294,7 +303,7 @@ export class ExternalServer implements ZooKeeperServer {
 }
 
 /** Standalone server main class. */
-export const STANDALONE_MAIN = 'org.apache.zookeeper.server.ZooKeeperServerMain';
+const STANDALONE_MAIN = 'org.apache.zookeeper.server.ZooKeeperServerMain';
 
 /** Resolve once a TCP connect to host:port succeeds, bounded by `deadline`. */
 async function waitListening(host: string, port: number, deadline: number, label: string): Promise<void> {
@@ -408,8 +417,8 @@ async function startLocalStandalone(install: LocalInstallation, options: StartSe
  * Start a standalone ZooKeeper server on a free loopback port with its own temporary data
  * directory, and wait until it serves (`srvr` reports `Mode: standalone`).
  *
- * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a non-controllable
- * {@link ExternalServer}); a local installation (`ZOOKEEPER_HOME`, else Debian's
+ * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a server whose
+ * controls throw {@link ServerControlUnavailableError}); a local installation (`ZOOKEEPER_HOME`, else Debian's
  * `/usr/share/java`); the `zookeeper:3.8` image via testcontainers if a Docker engine
  * answers.
  *

@@ -1,0 +1,2 @@
+export { runServiceDiscovery } from './scenario.mjs';
+export { formatSummary } from './summary.mjs';

@@ -1,0 +1,3 @@
+import { zookitVitestConfig } from '../../vitest.shared.ts';
+
+export default zookitVitestConfig({ packageDir: import.meta.dirname });

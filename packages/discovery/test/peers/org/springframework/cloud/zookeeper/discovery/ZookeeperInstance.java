@@ -1,0 +1,26 @@
+package org.springframework.cloud.zookeeper.discovery;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The shape of Spring Cloud Zookeeper's payload class (id, name, metadata), for the interop test. */
+public class ZookeeperInstance {
+  private String id;
+  private String name;
+  private Map<String, String> metadata = new HashMap<>();
+
+  public ZookeeperInstance() {}
+
+  public ZookeeperInstance(String id, String name, Map<String, String> metadata) {
+    this.id = id;
+    this.name = name;
+    this.metadata = metadata;
+  }
+
+  public String getId() { return id; }
+  public void setId(String id) { this.id = id; }
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public Map<String, String> getMetadata() { return metadata; }
+  public void setMetadata(Map<String, String> metadata) { this.metadata = metadata; }
+}
