@@ -2,8 +2,9 @@
 # Make sure this machine can run the test suites: a local ZooKeeper (Debian's
 # `zookeeper` package, which pulls a headless JRE) unless ZOOKEEPER_HOME or
 # ZOOKEEPER_CONNECT is set, plus the interop/bench peers (python3-kazoo and the Curator
-# jars, x-discovery included), openssl for TLS test certificates and iproute2 for the
-# network-namespace partition tests, chromium for the web console's browser tests. Idempotent; prints nothing when everything is present.
+# jars), iproute2 for the network-namespace partition tests, openssl for TLS test
+# certificates and chromium for the web console's browser tests. Idempotent; prints
+# nothing when everything is present.
 #
 #   ZOOKIT_PEERS=0   skip the kazoo/Curator packages
 set -euo pipefail
@@ -31,6 +32,7 @@ fi
 if ! command -v ip >/dev/null 2>&1 && [[ ! -x /usr/sbin/ip && ! -x /sbin/ip ]]; then
   apt_pkgs+=(iproute2)
 fi
+
 # openssl: throw-away TLS certificates for the TLS tests (@zookit/testing generateTlsMaterial).
 if ! command -v openssl >/dev/null 2>&1; then apt_pkgs+=(openssl); fi
 # chromium: the browser of the `zk ui` tests (driven headless by playwright-core; no browser download).

@@ -74,6 +74,8 @@ export interface Plan {
   batches: Array<Array<{ path: string; record: DumpRecord; op: 'create' | 'set' }>>;
   /** ACLs set after the batches (nodes whose own ACL would forbid creating their children, and ACL updates). */
   acls: Array<{ path: string; acl: Acl[] }>;
+  /** With `prune`: target nodes the source does not have, deepest first (ephemeral ones are left alone). */
+  deletes: string[];
 }
 
 /** Budget of one transaction in bytes: below the server's 1 MiB `jute.maxbuffer` with room for framing. */
@@ -89,7 +91,7 @@ const opBytes = (path: string, r: DumpRecord) =>
 const worldCanCreate = (acl: readonly Acl[]) => acl.some((a) => a.id.scheme === 'world' && a.id.id === 'anyone' && (a.perms & Perms.CREATE) !== 0);
 
 /** Compares `records` (from `fromRoot`) with the target under `toRoot` and plans the writes. */
-export async function plan(zk: ZooKeeperClient, records: readonly DumpRecord[], fromRoot: string, toRoot: string): Promise<Plan> {
+export async function plan(zk: ZooKeeperClient, records: readonly DumpRecord[], fromRoot: string, toRoot: string, options: { prune?: boolean } = {}): Promise<Plan> {
   const targets = records.map((r) => underRoot(toRoot, relativePath(fromRoot, r.path)));
   const queue = new PQueue({ concurrency: 128 });
   const existing = await Promise.all(targets.map((path) => queue.add(async () => {
@@ -102,7 +104,7 @@ export async function plan(zk: ZooKeeperClient, records: readonly DumpRecord[], 
     }
   })));
   const hasChildren = new Set(targets.map((t) => parentOf(t)));
-  const result: Plan = { steps: [], batches: [], acls: [] };
+  const result: Plan = { steps: [], batches: [], acls: [], deletes: [] };
   let batch: Plan['batches'][number] = [];
   let bytes = 0;
   const add = (path: string, record: DumpRecord, op: 'create' | 'set') => {
@@ -133,7 +135,20 @@ export async function plan(zk: ZooKeeperClient, records: readonly DumpRecord[], 
     result.steps.push({ path, action, record });
   });
   if (batch.length > 0) result.batches.push(batch);
+  if (options.prune) result.deletes = await extras(zk, new Set(targets), toRoot);
   return result;
+}
+
+/** Nodes under `toRoot` not in `keep`, deepest first; ephemeral nodes (someone's session) are kept. */
+async function extras(zk: ZooKeeperClient, keep: ReadonlySet<string>, toRoot: string): Promise<string[]> {
+  const nodes = await walk(zk, toRoot);
+  const ephemeral = nodes.filter((n) => isEphemeral(n.stat)).map((n) => n.path);
+  // Neither an ephemeral node nor any node above one can go.
+  const holdsEphemeral = (path: string) => ephemeral.some((e) => e === path || e.startsWith(`${path}/`));
+  return nodes
+    .filter((n) => !keep.has(n.path) && !holdsEphemeral(n.path))
+    .sort((a, b) => b.depth - a.depth)
+    .map((n) => n.path);
 }
 
 /** Applies a plan: the parent of the target root, then each transaction in order, then the ACLs. */
@@ -153,12 +168,27 @@ export async function apply(zk: ZooKeeperClient, p: Plan, toRoot: string, signal
     if (failed instanceof Error) throw failed;
   }
   await Promise.all(p.acls.map(({ path, acl }) => zk.setAcls(path, acl)));
+  await deleteDeepestFirst(zk, p.deletes);
+}
+
+/** Deletes `paths` (deepest first), a level at a time, pipelined; nodes already gone are fine. */
+async function deleteDeepestFirst(zk: ZooKeeperClient, paths: readonly string[]): Promise<void> {
+  const depth = (path: string) => path.split('/').length;
+  for (let i = 0; i < paths.length;) {
+    const level = depth(paths[i]!);
+    let j = i;
+    while (j < paths.length && depth(paths[j]!) === level) j++;
+    await Promise.all(paths.slice(i, j).map((path) => zk.delete(path).catch((err: unknown) => {
+      if (!(err instanceof NoNodeError)) throw err;
+    })));
+    i = j;
+  }
 }
 
 /** Copies the subtree `fromRoot` of `from` to `toRoot` on `to`; returns the plan it carried out (or would, with `dryRun`). */
-export async function copyTree(from: ZooKeeperClient, fromRoot: string, to: ZooKeeperClient, toRoot: string, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<Plan> {
+export async function copyTree(from: ZooKeeperClient, fromRoot: string, to: ZooKeeperClient, toRoot: string, options: { dryRun?: boolean; prune?: boolean; signal?: AbortSignal } = {}): Promise<Plan> {
   const records = await readTree(from, fromRoot, options.signal);
-  const p = await plan(to, records, fromRoot, toRoot);
+  const p = await plan(to, records, fromRoot, toRoot, { prune: options.prune === true });
   if (!options.dryRun) await apply(to, p, toRoot, options.signal);
   return p;
 }

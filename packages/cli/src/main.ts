@@ -79,6 +79,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return exitCodeFor(err);
   }
   if (io.signal) ctx.signal = io.signal;
+  if (words.length > 0 && options.command !== undefined) {
+    out.error(new UsageError('give a command either as arguments or with -c, not both'));
+    return ExitCode.USAGE;
+  }
   try {
     if (words.length > 0) return await runLine(ctx, words);
     if (options.command !== undefined) return await runScript(ctx, options.command);

@@ -9,8 +9,6 @@ interface OptionSpec {
   description: string;
   /** Parse the value as an integer of at least `min`. */
   int?: { min: number };
-  /** Values may be given more than once (collected in an array). */
-  repeat?: boolean;
 }
 
 /** A command of `zk`. */
@@ -47,10 +45,10 @@ export function findCommand(name: string): CommandSpec | undefined {
 }
 
 function parseIntOption(min: number) {
-  return (value: string, previous: unknown) => {
+  return (value: string) => {
     const n = Number(value);
     if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new CommanderArgumentError(`must be an integer >= ${min}`);
-    return Array.isArray(previous) ? [...previous, n] : n;
+    return n;
   };
 }
 
@@ -67,7 +65,6 @@ export function toCommander(spec: CommandSpec, write: (text: string) => void): C
   for (const o of spec.options ?? []) {
     const option = new Option(o.flags, o.description);
     if (o.int) option.argParser(parseIntOption(o.int.min));
-    else if (o.repeat) option.argParser((v: string, prev: unknown) => [...(Array.isArray(prev) ? prev : []), v]);
     cmd.addOption(option);
   }
   return cmd;

@@ -71,7 +71,7 @@ describe('dump, restore, mirror, diff', () => {
 
     // A dry run writes nothing, so --readonly allows it.
     const dry = await zk(['-s', b.hosts, '--readonly', '--json', 'restore', file, '--to', '/copy', '--dry-run']);
-    expect(lines(dry.stdout).at(-1)).toEqual({ created: n, updated: 0, unchanged: 0, transactions: expect.any(Number), dryRun: true });
+    expect(lines(dry.stdout).at(-1)).toEqual({ created: n, updated: 0, unchanged: 0, deleted: 0, transactions: expect.any(Number), dryRun: true });
     expect(await b.client.exists('/copy')).toBeNull();
 
     const restored = await zk(['-s', b.hosts, '--json', 'restore', file, '--to', '/copy']);
@@ -87,6 +87,10 @@ describe('dump, restore, mirror, diff', () => {
 
     // Restoring again changes nothing; diff across the clusters agrees.
     expect(lines((await zk(['-s', b.hosts, '--json', 'restore', file, '--to', '/copy'])).stdout)[0]).toMatchObject({ created: 0, updated: 0, unchanged: n });
+    // --delete also removes what the dump does not have.
+    await b.client.create('/copy/d3/stray');
+    expect(lines((await zk(['-s', b.hosts, '--json', 'restore', file, '--to', '/copy', '--delete'])).stdout)[0]).toMatchObject({ created: 0, deleted: 1, unchanged: n });
+    expect(await b.client.exists('/copy/d3/stray')).toBeNull();
   }, 120_000);
 
   it('mirror copies a subtree into another cluster exactly; diff --against finds the one changed node', async () => {
@@ -107,6 +111,18 @@ describe('dump, restore, mirror, diff', () => {
     expect(changed).toEqual({ code: ExitCode.DIFFERS, stdout: '~ /d33/n42  (data)\n', stderr: '' });
     // A second mirror repairs it with one update.
     expect(lines((await zk(['-s', a.hosts, '--json', 'mirror', '/src', '--to', b.hosts])).stdout)[0]).toMatchObject({ created: 0, updated: 1 });
+
+    // Nodes only on the target stay, unless --delete (and never someone's ephemeral node or its parents).
+    await b.client.create('/src/extra/x', 'x', { makePath: true });
+    await b.client.create('/src/d0/n0/child');
+    await b.client.create('/src/held/e', null, { makePath: true, ephemeral: true });
+    expect((await zk(['-s', a.hosts, 'diff', '/src', '--against', b.hosts])).stdout).toBe('+ /d0/n0/child\n+ /extra\n+ /extra/x\n+ /held\n');
+    const plan = await zk(['-s', a.hosts, 'mirror', '/src', '--to', b.hosts, '--delete', '--dry-run']);
+    expect(plan.stdout).toBe('delete      /src/d0/n0/child\ndelete      /src/extra/x\ndelete      /src/extra\nWould create 0, update 0, delete 3, left 5003 unchanged (into ' + b.hosts + ', 0 transactions)\n');
+    expect(lines((await zk(['-s', a.hosts, '--json', 'mirror', '/src', '--to', b.hosts, '--delete'])).stdout)[0]).toMatchObject({ created: 0, updated: 0, deleted: 3 });
+    // (diff, like dump, leaves ephemeral nodes out.)
+    expect((await zk(['-s', a.hosts, 'diff', '/src', '--against', b.hosts])).stdout).toBe('+ /held\n');
+    expect(await b.client.exists('/src/held/e')).not.toBeNull();
   }, 120_000);
 
   it('diff between two paths reports added, removed, data and ACL changes', async () => {

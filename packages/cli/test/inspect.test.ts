@@ -61,6 +61,14 @@ describe('inspectors', () => {
     const kazoo = lines((await zk(['-s', hosts, '--json', 'locks', '/kz/klock'])).stdout);
     expect(kazoo.map((r) => [r['state'], r['identifier'], r['naming']])).toEqual([['HOLDS', 'k-holder', 'kazoo'], ['waits', 'k-waiter', 'kazoo']]);
 
+    // Semaphores of two leases, both held, a third acquirer waiting.
+    const cs = await zk(['-s', hosts, '--json', 'locks', '/cur/sem']);
+    expect(cs.stderr).toBe('Curator InterProcessSemaphoreV2: 2 leases held\n');
+    expect(lines(cs.stdout).map((r) => [r['state'], r['kind'], r['naming']])).toEqual([['HOLDS', 'lease', 'curator'], ['HOLDS', 'lease', 'curator'], ['waits', 'lease', 'curator']]);
+    const ks = await zk(['-s', hosts, '--json', 'locks', '/kz/ksem']);
+    expect(ks.stderr).toBe('kazoo Semaphore: 2 leases held of 2\n');
+    expect(lines(ks.stdout).map((r) => [r['state'], r['identifier']])).toEqual([['HOLDS', 'k-s1'], ['HOLDS', 'k-s2'], ['waits', 'k-s3']]);
+
     const leader = await zk(['-s', hosts, 'election', '/cur/leader']);
     expect(leader.stdout).toMatch(/^# +ROLE +IDENTIFIER +TOKEN\(czxid\) +SESSION +SINCE +LAYOUT +NODE\n0 +LEADER +cur-a +\d+ +0x[0-9a-f]+ .* curator +_c_.*-latch-\d{10}\n1 +follower +cur-b /);
   }, 90_000);

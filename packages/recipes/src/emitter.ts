@@ -1,9 +1,10 @@
-// The recipes' event emitter: every listener runs isolated. Not exported (RecipeEvents is).
+// The recipes' event emitter (the base of every recipe with events): every listener runs
+// isolated through the client's runCallback. Not exported from the entry (RecipeEvents is).
 import type { ZooKeeperClient } from '@zookit/client';
 import type { EventMap, RecipeEvents } from './events.js';
 
 interface Entry {
-  fn: (...args: never[]) => void;
+  fn: (...args: never[]) => unknown;
   once: boolean;
 }
 
@@ -38,14 +39,14 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
   }
 
   /** Calls every listener of `event`, each isolated, in registration order. */
-  emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void {
+  protected emit<K extends keyof E & string>(event: K, ...args: Parameters<E[K]>): void {
     const list = this.#listeners.get(event);
     if (!list) return;
     if (list.some((e) => e.once)) this.#set(event, list.filter((e) => !e.once));
-    for (const { fn } of list) this.#zk.runCallback(`${this.#label} '${event}' listener`, fn as (...a: Parameters<E[K]>) => void, ...args);
+    for (const { fn } of list) this.#zk.runCallback(`${this.#label} '${event}' listener`, fn as (...a: Parameters<E[K]>) => unknown, ...args);
   }
 
-  #add(event: string, fn: (...args: never[]) => void, once: boolean): this {
+  #add(event: string, fn: (...args: never[]) => unknown, once: boolean): this {
     this.#set(event, [...(this.#listeners.get(event) ?? []), { fn, once }]);
     return this;
   }
@@ -54,5 +55,14 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
   #set(event: string, list: Entry[]): void {
     if (list.length) this.#listeners.set(event, list);
     else this.#listeners.delete(event);
+  }
+}
+
+/** Reports a recipe's background failure (not a callback's) on the client's `'error'` event; a throwing error listener cannot break the caller. */
+export function report(zk: ZooKeeperClient, err: unknown): void {
+  try {
+    zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+  } catch {
+    // The error listener itself failed: nothing left to tell.
   }
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '@zookit/client';
 import { recipePath } from './nodes.js';
-import { IsolatedEmitter } from './listeners.js';
+import { Emitter } from './emitter.js';
 import { PersistentNode } from './persistent-node.js';
 import { ChildrenCache } from './tree-cache/children-cache.js';
 
@@ -23,7 +23,7 @@ export interface GroupMemberEvents {
  * await me.start();
  * ```
  */
-export class GroupMember extends IsolatedEmitter<GroupMemberEvents> implements AsyncDisposable {
+export class GroupMember extends Emitter<GroupMemberEvents> implements AsyncDisposable {
   /** The group node. */
   readonly groupPath: string;
   /** This member's id (its node's name). */

@@ -2,7 +2,6 @@ import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@
 import { nextState } from './connection.js';
 import { decideExclusive } from './contender.js';
 import { Emitter } from './emitter.js';
-import type { RecipeEvents } from './events.js';
 import { RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
 import { setLockSpec } from './lock-kind.js';
@@ -13,10 +12,10 @@ import { Scope, deferred, whenAborted } from './wait.js';
 
 /** Events of {@link LeaderLatch}. */
 export interface LeaderLatchEvents {
-  /** This participant became leader; `signal` aborts when it stops being leader. */
-  isLeader: (signal: AbortSignal) => void;
-  /** This participant stopped being leader. */
-  notLeader: () => void;
+  /** This participant became leader; `signal` aborts when it stops being leader. May be async (a rejection is reported). */
+  isLeader: (signal: AbortSignal) => unknown;
+  /** This participant stopped being leader. May be async (a rejection is reported). */
+  notLeader: () => unknown;
 }
 
 /** Options of {@link LeaderLatch}. */
@@ -37,14 +36,13 @@ const LATCH = { kind: { role: 'latch', decide: decideExclusive }, watchesChildre
  * Curator's latch resets on reconnect. Listeners run isolated: one that throws is
  * reported on the client's `'error'` event and changes nothing here.
  */
-export class LeaderLatch implements RecipeEvents<LeaderLatchEvents> {
+export class LeaderLatch extends Emitter<LeaderLatchEvents> {
   /** The latch's path. */
   readonly path: string;
   /** This participant's identifier (its node's data). */
   readonly identifier: string;
   readonly #zk: ZooKeeperClient;
   readonly #lock: Lock;
-  readonly #events: Emitter<LeaderLatchEvents>;
   #state: 'latent' | 'started' | 'closed' = 'latent';
   #loop: Promise<void> | undefined;
   readonly #close = new AbortController();
@@ -54,34 +52,11 @@ export class LeaderLatch implements RecipeEvents<LeaderLatchEvents> {
   /** @throws InvalidArgumentError for a bad path, identifier or option */
   constructor(zk: ZooKeeperClient, path: string, identifier = '', options: LeaderLatchOptions = {}) {
     if (typeof identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
+    super(zk, 'LeaderLatch');
     this.#zk = zk;
-    this.#events = new Emitter(zk, 'LeaderLatch');
     this.#lock = setLockSpec(new Lock(zk, path, { ...options, identifier }), LATCH);
     this.path = this.#lock.path;
     this.identifier = identifier;
-  }
-
-  /** Calls `listener` on every `event` (run isolated). */
-  on<K extends keyof LeaderLatchEvents>(event: K, listener: LeaderLatchEvents[K]): this {
-    this.#events.on(event, listener);
-    return this;
-  }
-
-  /** Calls `listener` on the next `event` only (run isolated). */
-  once<K extends keyof LeaderLatchEvents>(event: K, listener: LeaderLatchEvents[K]): this {
-    this.#events.once(event, listener);
-    return this;
-  }
-
-  /** Removes `listener`, or every listener of `event` without one. */
-  off<K extends keyof LeaderLatchEvents>(event: K, listener?: LeaderLatchEvents[K]): this {
-    this.#events.off(event, listener);
-    return this;
-  }
-
-  /** How many listeners `event` has. */
-  listenerCount(event: keyof LeaderLatchEvents): number {
-    return this.#events.listenerCount(event);
   }
 
   /** True while this participant leads. */
@@ -116,10 +91,10 @@ export class LeaderLatch implements RecipeEvents<LeaderLatchEvents> {
         continue;
       }
       this.#notify();
-      this.#events.emit('isLeader', lease.signal);
+      this.emit('isLeader', lease.signal);
       await whenAborted(lease.signal);
       this.#notify();
-      this.#events.emit('notLeader');
+      this.emit('notLeader');
       await lease.release().catch(() => {});
     }
   }

@@ -25,12 +25,14 @@ const dump: CommandSpec = {
 
 function reportPlan(ctx: Context, p: Plan, dryRun: boolean, what: string): void {
   const count = (a: string) => p.steps.filter((s) => s.action === a || (a === 'update' && s.action.startsWith('update'))).length;
-  const summary = { created: count('create'), updated: count('update'), unchanged: count('unchanged'), transactions: p.batches.length, dryRun };
+  const summary = { created: count('create'), updated: count('update'), unchanged: count('unchanged'), deleted: p.deletes.length, transactions: p.batches.length, dryRun };
   if (dryRun) {
     for (const s of p.steps) if (s.action !== 'unchanged') ctx.out.emit({ path: s.path, action: s.action }, () => `${s.action.padEnd(11)} ${s.path}`);
+    for (const path of p.deletes) ctx.out.emit({ path, action: 'delete' }, () => `${'delete'.padEnd(11)} ${path}`);
   }
+  const deleted = p.deletes.length > 0 ? `, ${dryRun ? 'delete' : 'deleted'} ${summary.deleted}` : '';
   ctx.out.emit(summary, () =>
-    `${dryRun ? 'Would create' : 'Created'} ${summary.created}, ${dryRun ? 'update' : 'updated'} ${summary.updated}, left ${summary.unchanged} unchanged (${what}, ${summary.transactions} transactions)`);
+    `${dryRun ? 'Would create' : 'Created'} ${summary.created}, ${dryRun ? 'update' : 'updated'} ${summary.updated}${deleted}, left ${summary.unchanged} unchanged (${what}, ${summary.transactions} transactions)`);
 }
 
 const restore: CommandSpec = {
@@ -40,6 +42,7 @@ const restore: CommandSpec = {
   options: [
     { flags: '--to <path>', description: 'restore under this path instead of the dumped one' },
     { flags: '-n, --dry-run', description: 'print the plan, write nothing' },
+    { flags: '--delete', description: 'also delete target nodes the dump does not have (ephemeral ones are kept)' },
   ],
   async run(ctx, [file], o) {
     let text: string;
@@ -52,7 +55,7 @@ const restore: CommandSpec = {
     const { header, records } = parseDump(text, file as string);
     const to = o['to'] === undefined ? header.root : pathArg(o['to'], '--to');
     const zk = await ctx.client();
-    const p = await plan(zk, records, header.root, to);
+    const p = await plan(zk, records, header.root, to, { prune: o['delete'] === true });
     const dryRun = o['dryRun'] === true;
     if (!dryRun) await apply(zk, p, to, ctx.signal);
     reportPlan(ctx, p, dryRun, `into ${to}`);
@@ -72,6 +75,7 @@ const mirror: CommandSpec = {
   options: [
     { flags: '--to <hosts>', description: 'the target cluster: host:port[,…][/chroot] (required)' },
     { flags: '-n, --dry-run', description: 'print the plan, write nothing' },
+    { flags: '--delete', description: 'also delete target nodes the source does not have (ephemeral ones are kept)' },
   ],
   async run(ctx, [p], o) {
     const path = pathArg(p);
@@ -81,7 +85,7 @@ const mirror: CommandSpec = {
     const to = await otherCluster(ctx, o['to']);
     try {
       const dryRun = o['dryRun'] === true;
-      const result = await copyTree(from, path, to, path, { dryRun, signal: ctx.signal });
+      const result = await copyTree(from, path, to, path, { dryRun, prune: o['delete'] === true, signal: ctx.signal });
       reportPlan(ctx, result, dryRun, `into ${String(o['to'])}`);
     } finally {
       await ctx.release(to);

@@ -1,6 +1,7 @@
 import { contenders, holders } from '../inspectors.js';
 import { isText } from '../format.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
+import { semaphoreAt, type LockRow } from '../semaphores.js';
 
 const text = (data: Buffer, max = 60): string => {
   if (data.length === 0) return '';
@@ -12,17 +13,27 @@ const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 const locks: CommandSpec = {
   name: 'locks',
-  summary: 'The holder(s) and waiters of a lock (zookit, Curator or kazoo): fencing tokens, sessions, identifiers',
+  summary: 'The holder(s) and waiters of a lock or semaphore (zookit, Curator or kazoo): fencing tokens, sessions, identifiers',
   args: '<path>',
   options: [{ flags: '-l, --leases <n>', description: 'a semaphore: the first n hold', int: { min: 1 } }],
   async run(ctx, [p], o) {
     const path = pathArg(p);
-    const list = await contenders(await ctx.client(), path);
-    const held = holders(list, o['leases'] as number | undefined);
-    const rows = list.map((c, i) => ({
-      position: i, state: held.has(c.name) ? 'HOLDS' : 'waits', kind: c.kind, seq: c.seq, token: c.stat.czxid,
-      session: c.stat.ephemeralOwner, identifier: c.data.toString('utf8'), naming: c.naming, node: c.name,
-    }));
+    const zk = await ctx.client();
+    const leases = o['leases'] as number | undefined;
+    const semaphore = await semaphoreAt(zk, path, leases);
+    let rows: LockRow[];
+    if (semaphore) {
+      rows = semaphore.rows;
+      const held = rows.filter((r) => r.state === 'HOLDS').length;
+      ctx.out.note(`${semaphore.layout}: ${held} lease${held === 1 ? '' : 's'} held${semaphore.maxLeases === undefined ? '' : ` of ${semaphore.maxLeases}`}`);
+    } else {
+      const list = await contenders(zk, path);
+      const held = holders(list, leases);
+      rows = list.map((c, i) => ({
+        position: i, state: held.has(c.name) ? 'HOLDS' : 'waits', kind: c.kind, seq: c.seq, token: c.stat.czxid,
+        session: c.stat.ephemeralOwner, identifier: c.data.toString('utf8'), naming: c.naming, node: c.name,
+      }));
+    }
     if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
     if (rows.length === 0) return ctx.out.note(`no lock contenders under ${path}`);
     ctx.out.table(rows.map((r) => ({ ...r, state: r.state === 'HOLDS' ? ctx.out.c.green(r.state) : r.state, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)) })), [

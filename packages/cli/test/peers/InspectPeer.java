@@ -1,11 +1,13 @@
 // Builds Curator layouts for the cli's inspectors: a held and a waiting InterProcessMutex,
-// two LeaderLatches, two x-discovery instances and a DistributedQueue with three items.
+// two LeaderLatches, a semaphore of 2 leases with both held and a third acquirer waiting,
+// two x-discovery instances and a DistributedQueue with three items.
 // Usage: InspectPeer <connectString> <basePath>; prints "ready", exits when stdin closes.
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreV2;
 import org.apache.curator.framework.recipes.queue.DistributedQueue;
 import org.apache.curator.framework.recipes.queue.QueueBuilder;
 import org.apache.curator.framework.recipes.queue.QueueSerializer;
@@ -35,6 +37,20 @@ public class InspectPeer {
     waiter.setDaemon(true);
     waiter.start();
     while (client.getChildren().forPath(base + "/lock").size() < 2) Thread.sleep(20);
+
+    InterProcessSemaphoreV2 semaphore = new InterProcessSemaphoreV2(client, base + "/sem", 2);
+    semaphore.acquire();
+    semaphore.acquire();
+    Thread third = new Thread(() -> {
+      try {
+        new InterProcessSemaphoreV2(client, base + "/sem", 2).acquire();
+      } catch (Exception e) {
+        // interrupted at exit
+      }
+    });
+    third.setDaemon(true);
+    third.start();
+    while (client.getChildren().forPath(base + "/sem/leases").size() < 3) Thread.sleep(20);
 
     LeaderLatch a = new LeaderLatch(client, base + "/leader", "cur-a");
     a.start();

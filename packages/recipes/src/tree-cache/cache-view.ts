@@ -2,12 +2,12 @@
 import { ClientClosedError, type ZooKeeperClient } from '@zookit/client';
 import { RecipeStateError } from '../errors.js';
 import { EventStream } from '../event-stream.js';
-import { IsolatedEmitter } from '../listeners.js';
+import { Emitter } from '../emitter.js';
 import { CacheEngine } from './engine.js';
 import type { CacheChange, CacheEvent, CacheEvents, TreeCacheOptions } from './types.js';
 
 /** Base of {@link TreeCache}, {@link NodeCache} and {@link ChildrenCache}: one engine, one view of it. */
-export abstract class CacheView extends IsolatedEmitter<CacheEvents> implements AsyncDisposable {
+export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDisposable {
   /** The cached root. */
   readonly path: string;
   protected readonly engine: CacheEngine;
