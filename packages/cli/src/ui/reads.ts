@@ -2,6 +2,7 @@ import { Perms, joinPath, type Acl, type Stat, type ZooKeeperClient } from '@zoo
 import { parseChild, type TreeCache } from '@zookit/recipes';
 import { isText } from '../format.js';
 import { contenders, holders, queueRows, serviceRows } from '../inspectors.js';
+import { semaphoreAt } from '../semaphores.js';
 
 // What the page reads. Tree listings come from the live TreeCache (no request to the
 // server); a node's data and ACL are read from the server when it is opened.
@@ -62,6 +63,8 @@ export function detectRecipe(cache: TreeCache, path: string): RecipeKind | undef
   const names = cache.children(path) ?? [];
   if (names.includes('entries') || names.some((n) => QUEUE_ITEM.test(n))) return 'queue';
   const parsed = names.map(parseChild).filter((c) => c !== undefined);
+  const semaphore = names.includes('leases') || (names.length > 0 && names.every((n) => /^[0-9a-f]{32}$/.test(n)));
+  if (semaphore) return 'lock';
   if (parsed.length > 0) return parsed.some((c) => c.name.includes('latch-')) || /elect|leader/i.test(path) ? 'election' : 'lock';
   if (/(^|\/)services$/.test(path) && names.length > 0) return 'services';
   return undefined;
@@ -74,6 +77,10 @@ export async function recipeRows(zk: ZooKeeperClient, path: string, kind: Recipe
   }
   if (kind === 'queue') {
     return (await queueRows(zk, path)).map((r) => ({ ...r, czxid: r.czxid.toString() }));
+  }
+  const semaphore = kind === 'lock' ? await semaphoreAt(zk, path, undefined) : undefined;
+  if (semaphore) {
+    return semaphore.rows.map((r) => ({ ...r, token: r.token.toString(), session: hex(r.session), since: null, layout: semaphore.layout, maxLeases: semaphore.maxLeases ?? null }));
   }
   const list = await contenders(zk, path);
   const held = holders(list, undefined);

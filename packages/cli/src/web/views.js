@@ -13,7 +13,7 @@ const COLUMNS = {
 const TITLES = { lock: 'Lock queue (holder first)', election: 'Election: leader and candidates', queue: 'Queue', services: 'Discovery: services and instances' };
 
 function cell(row, key, now) {
-  if (key === 'waiting') return ago(now - row.since);
+  if (key === 'waiting') return row.since === null ? '' : ago(now - row.since);
   if (key === 'items') return row.items.join(' | ');
   if (key === 'payload') return row.payload === null ? '' : JSON.stringify(row.payload);
   if (key === 'id' && row.enabled === false) return `${row.id} (disabled)`;
@@ -22,6 +22,7 @@ function cell(row, key, now) {
 
 function summary(kind, rows) {
   if (kind === 'queue') return `depth ${rows.length}, in flight ${rows.filter((r) => r.state === 'taken').length}`;
+  if (kind === 'lock' && rows[0]?.layout) return `${rows[0].layout}: ${rows.filter((r) => r.state === 'HOLDS').length} lease(s) held${rows[0].maxLeases === null ? '' : ` of ${rows[0].maxLeases}`}; ${rows.filter((r) => r.state !== 'HOLDS').length} waiting`;
   if (kind === 'lock') return rows.length === 0 ? 'free' : `held by ${rows.filter((r) => r.state === 'HOLDS').map((r) => r.identifier || r.node).join(', ')}; ${rows.filter((r) => r.state !== 'HOLDS').length} waiting`;
   if (kind === 'election') return rows.length === 0 ? 'no candidates' : `leader: ${rows[0].identifier || rows[0].node}`;
   return `${rows.length} instances`;
