@@ -1,13 +1,15 @@
 // The console's HTTP side without a browser: who may write (token, Origin, Host, JSON),
 // nothing secret in what the page gets, export/import in the CLI's dump format, the recipe
 // views decoded by the inspectors, and the ensemble from four-letter words.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { ZooKeeperClient } from '@zookit/client';
 import { Election, LeaderLatch } from '@zookit/recipes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDump } from '../src/copy.ts';
 import { startConsole, type Console } from '../src/ui/server.ts';
-import { fixture } from './helpers.ts';
+import { BIN, fixture, zk as zkCli } from './helpers.ts';
 
 const f = fixture();
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -145,5 +147,22 @@ describe('zk ui server', () => {
     expect(members[0]).toMatchObject({ server: hosts.slice(0, hosts.indexOf('/')), mode: 'standalone', refused: [] });
     expect(members[0]!['connections']).toBeGreaterThanOrEqual(1);
     expect(members[0]!['zxid']).toMatch(/^0x[0-9a-f]+$/);
+  });
+
+  it('the zk ui command: prints its URL, serves the page on 127.0.0.1, stops on Ctrl-C; --allow-writes is refused under --readonly', async () => {
+    const { hosts } = await f.chroot();
+    const child = spawn(process.execPath, [BIN, 'ui', '--server', hosts], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    cleanups.push(async () => { child.kill('SIGKILL'); await exited; });
+    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const url = /^zk ui: (http:\/\/127\.0\.0\.1:\d+\/) \(read-only; Ctrl-C stops it\)$/.exec(line)?.[1];
+    expect(url, line).toBeDefined();
+    const page = await fetch(url!);
+    expect([page.status, page.headers.get('content-security-policy')]).toEqual([200, expect.stringContaining("default-src 'self'")]);
+    expect(await (await fetch(new URL('/vendor/preact.mjs', url))).text()).toMatch(/export\s*\{/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const refused = await zkCli(['--readonly', 'ui', '--server', hosts, '--allow-writes']);
+    expect([refused.code, refused.stderr]).toEqual([2, 'zk: ui --allow-writes refused: this session is --readonly\n']);
   });
 });

@@ -119,6 +119,28 @@ describe('zk ui in a browser', () => {
     expect((await client.get('/cfg')).data.toString()).toBe('mine again');
   });
 
+  it('--allow-writes: creates a child from the page, deletes a subtree after a confirmation; the ensemble view shows the server', async () => {
+    const { hosts, client } = await f.chroot();
+    await client.create('/app/x/y', 'deep', { makePath: true });
+    const { page } = await open(hosts, '/app', { allowWrites: true });
+    await page.locator('#child-name').fill('made-here');
+    await page.locator('#child-data').fill('hello');
+    await page.locator('#create').click();
+    await expect.poll(() => page.locator('#message.ok').textContent()).toBe('created /app/made-here');
+    expect((await client.get('/app/made-here')).data.toString()).toBe('hello');
+    await expand(page, '/app');
+    await row(page, '/app/made-here').waitFor();
+    await row(page, '/app/x').locator(':scope > .row > .name').click();
+    await expect.poll(() => page.locator('#node-path').textContent()).toBe('/app/x');
+    await page.locator('#delete-recursive').click();
+    expect(await client.exists('/app/x')).not.toBeNull(); // nothing happens before the confirmation
+    await page.locator('#confirm-delete').click();
+    await expect.poll(() => page.locator('#message.ok').textContent()).toBe('deleted /app/x');
+    expect(await client.exists('/app/x')).toBeNull();
+    await expect.poll(() => page.locator('#node-path').textContent()).toBe('/app');
+    await expect.poll(() => page.locator('#ensemble tr[data-server] td.mode').textContent()).toBe('standalone');
+  });
+
   it('pages a node with 10,000 children, 100 at a time', async () => {
     const { hosts, client } = await f.chroot();
     await client.create('/big');

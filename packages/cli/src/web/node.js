@@ -63,9 +63,10 @@ function Writes({ node, reload, select, say }) {
   const [confirming, setConfirming] = useState(undefined);
   const [child, setChild] = useState({ name: '', data: '' });
   // Resolves true when the write was done; a refusal is shown and keeps what the user typed.
-  const act = (work, after) => work.then((r) => { say({ ok: true, text: after(r) }); void reload(); return true; }, (e) => { say({ ok: false, text: e.message }); return false; });
+  // A message belongs to the node it is shown on (`at`): after a delete, the parent the page moves to.
+  const act = (work, after, at = node.path) => work.then((r) => { say({ ok: true, text: after(r), at }); void reload(); return true; }, (e) => { say({ ok: false, text: e.message, at: node.path }); return false; });
   const save = () => act(postJson('/api/set', { path: node.path, data: editing.text, version: editing.version }), (r) => `saved ${node.path} (now version ${r.version})`).then((ok) => ok && setEditing(undefined));
-  const remove = (recursive) => act(postJson('/api/delete', { path: node.path, version: node.version, recursive }), () => `deleted ${node.path}`).then((ok) => { setConfirming(undefined); if (ok) select(parentOf(node.path)); });
+  const remove = (recursive) => act(postJson('/api/delete', { path: node.path, version: node.version, recursive }), () => `deleted ${node.path}`, parentOf(node.path)).then((ok) => { setConfirming(undefined); if (ok) select(parentOf(node.path)); });
   const create = () => act(postJson('/api/create', { path: join(node.path, child.name), data: child.data }), (r) => `created ${r.created}`);
   const importFile = (file) => file.text().then((text) => act(postJson('/api/import', { text, to: node.path }), (r) => `imported into ${r.root}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}`));
   return html`<div class="writes">
@@ -95,11 +96,11 @@ export function NodeView({ path, tick, allowWrites, select }) {
     (n) => { if (current.current === path) { setNode(n); setError(undefined); } },
     (e) => { if (current.current === path) { setNode(undefined); setError(e.status === 404 ? `No node ${path} (it does not exist, or no longer does)` : e.message); } },
   );
-  useEffect(() => { say(undefined); void reload(); }, [path]);
+  useEffect(() => void reload(), [path]);
   useEffect(() => { if (tick.all || tick.paths.has(path)) void reload(); }, [tick.seq]);
   return html`<div class="node-view">
     <h2 id="node-path">${path}</h2>
-    ${message && html`<div id="message" class=${message.ok ? 'ok' : 'refused'}>${message.text}</div>`}
+    ${message?.at === path && html`<div id="message" class=${message.ok ? 'ok' : 'refused'}>${message.text}</div>`}
     ${error && html`<div id="node-error" class="refused">${error}</div>`}
     ${node && html`
       ${node.recipe && html`<${RecipeView} path=${path} kind=${node.recipe} tick=${tick} />`}
