@@ -6,12 +6,14 @@ import { html, useEffect, useState } from './html.js';
 const PAGE = 100;
 /** How long a changed row stays highlighted (ms). */
 const FLASH_MS = 1500;
+/** A change this recent still flashes a row that mounts now (its listing was being fetched). */
+const RECENT_MS = 5000;
 
 /** True for a moment after a change of this node arrived (also for a row that a change just added). */
 function useFlash(path, tick) {
   const [flash, setFlash] = useState(false);
   useEffect(() => {
-    if (tick.all || !tick.paths.has(path) || Date.now() - tick.at > FLASH_MS) return undefined;
+    if (tick.all || !tick.paths.has(path) || Date.now() - tick.at > RECENT_MS) return undefined;
     setFlash(true);
     const t = setTimeout(() => setFlash(false), FLASH_MS);
     return () => clearTimeout(t);
