@@ -175,6 +175,11 @@ describe('zk ui in a browser', () => {
     await expect.poll(() => page.locator('#node-error').textContent()).toBe('No node /does/not/exist (it does not exist, or no longer does)');
     await page.goto(`${web.url}#/bad//path`);
     await expect.poll(() => page.locator('#node-error').textContent()).toMatch(/empty node name|invalid path/i);
+    await client.create('/odd name%41', 'odd');
+    await page.goto(`${web.url}#/`);
+    await row(page, '/odd name%41').locator(':scope > .row > .name').click();
+    await expect.poll(() => page.locator('#node-data').textContent()).toBe('odd');
+    expect(await page.locator('#node-path').textContent()).toBe('/odd name%41');
     const res = await page.goto(`${web.url}no/such/page`);
     expect(res?.status()).toBe(404);
   });

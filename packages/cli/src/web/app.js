@@ -75,7 +75,7 @@ function App() {
     return () => removeEventListener('hashchange', onHash);
   }, []);
   const select = (path) => {
-    location.hash = path;
+    location.hash = encodeURI(path); // '%' and spaces in names survive the round trip
   };
   return html`
     <header>

@@ -69,7 +69,7 @@ export function Tree({ path, name, count, owner, depth, selected, select, tick, 
   return html`<li class=${`node${flash ? ' flash' : ''}${selected === path ? ' selected' : ''}`} data-path=${path}>
     <div class="row">
       <button class="toggle" aria-label=${open ? 'collapse' : 'expand'} disabled=${!hasChildren} onClick=${() => setOpen(!open)}>${hasChildren ? (open ? '▾' : '▸') : '·'}</button>
-      <a class="name" href=${`#${path}`} onClick=${(e) => { e.preventDefault(); select(path); }}>${name}</a>
+      <a class="name" href=${`#${encodeURI(path)}`} onClick=${(e) => { e.preventDefault(); select(path); }}>${name}</a>
       ${count > 0 && html`<span class="count" title="children">${count}</span>`}
       ${owner && html`<span class="ephemeral" title="ephemeral node of session ${owner}">ephemeral ${owner}</span>`}
     </div>
