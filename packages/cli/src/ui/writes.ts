@@ -1,4 +1,4 @@
-import { BadVersionError, InvalidArgumentError, NoNodeError, NodeExistsError, NotEmptyError, validatePath, type ZooKeeperClient } from '@zookit/client';
+import { BadVersionError, InvalidArgumentError, NoNodeError, NodeExistsError, NotEmptyError, ZooKitError, validatePath, type ZooKeeperClient } from '@zookit/client';
 import { apply, parseDump, plan } from '../copy.js';
 import { UsageError } from '../errors.js';
 
@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 // the page read: a node changed meanwhile is refused (BADVERSION), never overwritten.
 
 /** A refusal the page shows as it is (HTTP status and a sentence). */
-export class Refused extends Error {
+export class Refused extends ZooKitError {
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);
