@@ -294,8 +294,10 @@ async function fetchStatus(port) {
 // --- the web console (`zk ui`, the CLI's binary as a person runs it) --------------------
 async function startUi(connectString) {
   const bin = fileURLToPath(new URL('./bin.js', import.meta.resolve('@zookit/cli')));
-  const child = spawn(process.execPath, [bin, 'ui', '--server', connectString], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bin, 'ui', '--server', connectString], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Its stderr goes on to ours, but for the "interrupted" of the Ctrl-C that stops it at the end.
+  createInterface({ input: child.stderr }).on('line', (line) => line !== 'zk: interrupted' && console.error(line));
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
