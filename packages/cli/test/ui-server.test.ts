@@ -8,6 +8,7 @@ import { ZooKeeperClient } from '@zookit/client';
 import { Election, LeaderLatch } from '@zookit/recipes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDump } from '../src/copy.ts';
+import { startServer } from '@zookit/testing';
 import { startConsole, type Console } from '../src/ui/server.ts';
 import { BIN, fixture, zk as zkCli } from './helpers.ts';
 
@@ -147,6 +148,14 @@ describe('zk ui server', () => {
     expect(members[0]).toMatchObject({ server: hosts.slice(0, hosts.indexOf('/')), mode: 'standalone', refused: [] });
     expect(members[0]!['connections']).toBeGreaterThanOrEqual(1);
     expect(members[0]!['zxid']).toMatch(/^0x[0-9a-f]+$/);
+  });
+
+  it('the ensemble view marks the words a server does not allow (mntr outside 4lw.commands.whitelist)', async () => {
+    await using server = await startServer({ fourLetterWords: 'ruok' });
+    const { web } = await consoleOn(server.connectString);
+    const { members } = (await (await fetch(new URL('/api/ensemble', web.url))).json()) as { members: Array<Record<string, unknown>> };
+    expect(members).toEqual([expect.objectContaining({ server: server.connectString, mode: 'standalone', refused: ['mntr'] })]);
+    expect(members[0]).not.toHaveProperty('outstanding');
   });
 
   it('the zk ui command: prints its URL, serves the page on 127.0.0.1, stops on Ctrl-C; --allow-writes is refused under --readonly', async () => {

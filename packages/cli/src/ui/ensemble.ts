@@ -61,6 +61,7 @@ async function inspectMember(host: string, port: number): Promise<Member> {
   const server = `${host}:${port}`;
   const member: Member = { server, refused: [] };
   try {
+    // ZooKeeper always allows `srvr` (zkServer.sh needs it); `mntr` only when whitelisted.
     const [srvr, mntr] = await Promise.all([ask(host, port, 'srvr'), ask(host, port, 'mntr')]);
     if (refused(srvr)) member.refused.push('srvr');
     else Object.assign(member, fromSrvr(srvr));
