@@ -13,6 +13,8 @@ import { fixture } from './helpers.ts';
 const f = fixture();
 let browser: Browser;
 const cleanups: Array<() => Promise<unknown>> = [];
+/** Requests a page made anywhere but its console (nothing may come from a CDN). */
+const foreign: string[] = [];
 
 beforeAll(async () => {
   browser = await launch();
@@ -23,6 +25,7 @@ afterAll(async () => {
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).reverse().map((c) => c().catch(() => {})));
   expect(browser.errors.splice(0)).toEqual([]);
+  expect(foreign.splice(0)).toEqual([]);
 });
 
 /** A console on `hosts` with its own session, and a page opened on `hash`. */
@@ -34,6 +37,7 @@ async function open(hosts: string, hash: string, options: { allowWrites?: boolea
   cleanups.push(() => web.close());
   const page = await browser.page();
   cleanups.push(() => page.close());
+  page.on('request', (r) => !r.url().startsWith(new URL(web.url).origin) && !r.url().startsWith('data:') && foreign.push(r.url()));
   await page.goto(`${web.url}#${hash}`);
   await expect.poll(() => page.locator('#conn-state').textContent()).toBe('CONNECTED');
   return { page, web, zk };
