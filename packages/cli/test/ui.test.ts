@@ -136,12 +136,17 @@ describe('zk ui in a browser', () => {
     await row(page, '/app/made-here').waitFor();
     await row(page, '/app/x').locator(':scope > .row > .name').click();
     await expect.poll(() => page.locator('#node-path').textContent()).toBe('/app/x');
+    const dump = await (await fetch(new URL('/api/export?path=/app/x', page.url()))).text();
     await page.locator('#delete-recursive').click();
     expect(await client.exists('/app/x')).not.toBeNull(); // nothing happens before the confirmation
     await page.locator('#confirm-delete').click();
     await expect.poll(() => page.locator('#message.ok').textContent()).toBe('deleted /app/x');
     expect(await client.exists('/app/x')).toBeNull();
     await expect.poll(() => page.locator('#node-path').textContent()).toBe('/app');
+    await page.locator('#import').setInputFiles({ name: 'x.zkdump', mimeType: 'application/x-ndjson', buffer: Buffer.from(dump) });
+    await expect.poll(() => page.locator('#message.ok').textContent()).toBe('imported into /app/x: created 2, updated 0, unchanged 0');
+    expect((await client.get('/app/x/y')).data.toString()).toBe('deep');
+    await row(page, '/app/x').waitFor();
     await expect.poll(() => page.locator('#ensemble tr[data-server] td.mode').textContent()).toBe('standalone');
   });
 

@@ -83,7 +83,14 @@ async function remove(zk: ZooKeeperClient, body: Record<string, unknown>): Promi
   }
 }
 
-/** Writes a dump (the CLI's format) under its own root or under `to`. */
+/** Where a dump of `root` lands when imported under `parent`: `<parent>/<root's name>` (a dump of `/` lands in `parent`). */
+function underPath(parent: string, root: string): string {
+  const name = root.slice(root.lastIndexOf('/') + 1);
+  if (name === '') return parent;
+  return parent === '/' ? `/${name}` : `${parent}/${name}`;
+}
+
+/** Writes a dump (the CLI's format) at its own root, at `to`, or under `under` (keeping its root's name). */
 async function importDump(zk: ZooKeeperClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const text = field(body, 'text', 'string')!;
   let dump;
@@ -92,7 +99,7 @@ async function importDump(zk: ZooKeeperClient, body: Record<string, unknown>): P
   } catch (err) {
     throw new Refused(400, (err as Error).message);
   }
-  const to = body['to'] === undefined || body['to'] === '' ? dump.header.root : pathField(body, 'to');
+  const to = body['under'] !== undefined ? underPath(pathField(body, 'under'), dump.header.root) : body['to'] === undefined || body['to'] === '' ? dump.header.root : pathField(body, 'to');
   const p = await plan(zk, dump.records, dump.header.root, to);
   await apply(zk, p, to);
   const count = (a: string) => p.steps.filter((s) => s.action.startsWith(a)).length;

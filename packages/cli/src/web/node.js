@@ -68,7 +68,7 @@ function Writes({ node, reload, select, say }) {
   const save = () => act(postJson('/api/set', { path: node.path, data: editing.text, version: editing.version }), (r) => `saved ${node.path} (now version ${r.version})`).then((ok) => ok && setEditing(undefined));
   const remove = (recursive) => act(postJson('/api/delete', { path: node.path, version: node.version, recursive }), () => `deleted ${node.path}`, parentOf(node.path)).then((ok) => { setConfirming(undefined); if (ok) select(parentOf(node.path)); });
   const create = () => act(postJson('/api/create', { path: join(node.path, child.name), data: child.data }), (r) => `created ${r.created}`);
-  const importFile = (file) => file.text().then((text) => act(postJson('/api/import', { text, to: node.path }), (r) => `imported into ${r.root}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}`));
+  const importFile = (file) => file.text().then((text) => act(postJson('/api/import', { text, under: node.path }), (r) => `imported into ${r.root}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}`));
   return html`<div class="writes">
     ${editing === undefined
       ? html`<button id="edit" disabled=${node.text === null} onClick=${() => setEditing({ text: node.text, version: node.version })}>Edit</button>`
@@ -81,7 +81,7 @@ function Writes({ node, reload, select, say }) {
     <div class="create"><input id="child-name" placeholder="new child name" value=${child.name} onInput=${(e) => setChild({ ...child, name: e.target.value })} />
       <input id="child-data" placeholder="data (text)" value=${child.data} onInput=${(e) => setChild({ ...child, data: e.target.value })} />
       <button id="create" disabled=${child.name === ''} onClick=${create}>Create child</button></div>
-    <label class="import">Import a dump here: <input id="import" type="file" accept=".zkdump,.ndjson,.jsonl,.txt" onChange=${(e) => e.target.files[0] && importFile(e.target.files[0])} /></label>
+    <label class="import">Import a dump under this node: <input id="import" type="file" accept=".zkdump,.ndjson,.jsonl,.txt" onChange=${(e) => e.target.files[0] && importFile(e.target.files[0])} /></label>
   </div>`;
 }
 
