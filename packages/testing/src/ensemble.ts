@@ -8,7 +8,6 @@ import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
 import type { NamespaceEnsemble } from './namespace-ensemble.js';
-import type { NetworkNamespacesUnavailableError } from './netns.js';
 import type { ZooKeeperServer } from './server.js';
 import { LocalServer } from './server.js';
 
@@ -162,7 +161,7 @@ class Ensemble implements ZooKeeperEnsemble {
  * ```
  * @throws {@link ZooKeeperNotFoundError} without a local installation
  * @throws {@link ServerStartError} if a member does not become ready (message has its log tail)
- * @throws {@link NetworkNamespacesUnavailableError} with `network: 'namespaces'` where
+ * @throws NetworkNamespacesUnavailableError with `network: 'namespaces'` where
  *   namespaces cannot be made (not root, no `ip`)
  */
 export async function startEnsemble(options: StartEnsembleOptions & { network: 'namespaces' }): Promise<NamespaceEnsemble>;
