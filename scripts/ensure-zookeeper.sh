@@ -2,8 +2,8 @@
 # Make sure this machine can run the test suites: a local ZooKeeper (Debian's
 # `zookeeper` package, which pulls a headless JRE) unless ZOOKEEPER_HOME or
 # ZOOKEEPER_CONNECT is set, plus the interop/bench peers (python3-kazoo and the Curator
-# jars), and iproute2 for the network-namespace partition tests. Idempotent; prints
-# nothing when everything is present.
+# jars), iproute2 for the network-namespace partition tests and openssl for TLS test
+# certificates. Idempotent; prints nothing when everything is present.
 #
 #   ZOOKIT_PEERS=0   skip the kazoo/Curator packages
 set -euo pipefail
@@ -31,6 +31,9 @@ fi
 if ! command -v ip >/dev/null 2>&1 && [[ ! -x /usr/sbin/ip && ! -x /sbin/ip ]]; then
   apt_pkgs+=(iproute2)
 fi
+
+# openssl: throw-away TLS certificates for the TLS tests (@zookit/testing generateTlsMaterial).
+if ! command -v openssl >/dev/null 2>&1; then apt_pkgs+=(openssl); fi
 
 if (( ${#apt_pkgs[@]} == 0 )); then exit 0; fi
 

@@ -26,6 +26,7 @@ const TIERS = {
   '@zookit/client': 1,
   '@zookit/testing': 1,
   '@zookit/recipes': 2,
+  '@zookit/cli': 3,
   '@zookit/example-shared': 3,
   '@zookit/example-barrier-pipeline': 4,
   '@zookit/example-leader-service': 4,

@@ -1,0 +1,107 @@
+import { NoNodeError, joinPath, type Stat, type ZooKeeperClient } from '@zookit/client';
+import { sortContenders, type ParsedChild } from '@zookit/recipes';
+import { isText } from '../format.js';
+import { pathArg, register, type CommandSpec } from '../registry.js';
+import { semaphoreAt, type LockRow } from '../semaphores.js';
+
+/** A recipe node read from the server. */
+interface Contender extends ParsedChild {
+  data: Buffer;
+  stat: Stat;
+  /** Who wrote it, from the name: Curator's `_c_<uuid>-` prefix (also zookit's default), kazoo's 32 hex digits. */
+  naming: 'curator' | 'kazoo' | 'plain';
+}
+
+async function readNodes(zk: ZooKeeperClient, parent: string, names: readonly string[]): Promise<Array<{ name: string; data: Buffer; stat: Stat } | undefined>> {
+  return Promise.all(names.map(async (name) => {
+    try {
+      const { data, stat } = await zk.get(joinPath(parent, name));
+      return { name, data, stat };
+    } catch (err) {
+      if (err instanceof NoNodeError) return undefined; // gone meanwhile
+      throw err;
+    }
+  }));
+}
+
+/** The contenders of a lock, election or latch at `path`, in queue order (the recipes' own naming rules). */
+async function contenders(zk: ZooKeeperClient, path: string): Promise<Contender[]> {
+  const ordered = sortContenders(await zk.getChildren(path));
+  const nodes = await readNodes(zk, path, ordered.map((c) => c.name));
+  return ordered.flatMap((c, i) => {
+    const n = nodes[i];
+    if (!n) return [];
+    const naming = c.name.startsWith('_c_') ? 'curator' : /^[0-9a-f]{32}/.test(c.name) ? 'kazoo' : 'plain';
+    return [{ ...c, data: n.data, stat: n.stat, naming }];
+  });
+}
+
+const text = (data: Buffer, max = 60): string => {
+  if (data.length === 0) return '';
+  if (!isText(data)) return `<${data.length} bytes>`;
+  const s = data.toString('utf8').replace(/\s+/g, ' ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+};
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+/** Which contenders hold: exclusive → the first; read locks → every read before the first writer; `leases` → the first n. */
+function holders(list: readonly Contender[], leases: number | undefined): Set<string> {
+  if (leases !== undefined) return new Set(list.slice(0, leases).map((c) => c.name));
+  const first = list[0];
+  if (!first) return new Set();
+  if (first.kind === 'exclusive') return new Set([first.name]);
+  const firstWriter = list.findIndex((c) => c.kind === 'exclusive');
+  return new Set(list.slice(0, firstWriter === -1 ? list.length : firstWriter).map((c) => c.name));
+}
+
+const locks: CommandSpec = {
+  name: 'locks',
+  summary: 'The holder(s) and waiters of a lock or semaphore (zookit, Curator or kazoo): fencing tokens, sessions, identifiers',
+  args: '<path>',
+  options: [{ flags: '-l, --leases <n>', description: 'a semaphore: the first n hold', int: { min: 1 } }],
+  async run(ctx, [p], o) {
+    const path = pathArg(p);
+    const zk = await ctx.client();
+    const leases = o['leases'] as number | undefined;
+    const semaphore = await semaphoreAt(zk, path, leases);
+    let rows: LockRow[];
+    if (semaphore) {
+      rows = semaphore.rows;
+      const held = rows.filter((r) => r.state === 'HOLDS').length;
+      ctx.out.note(`${semaphore.layout}: ${held} lease${held === 1 ? '' : 's'} held${semaphore.maxLeases === undefined ? '' : ` of ${semaphore.maxLeases}`}`);
+    } else {
+      const list = await contenders(zk, path);
+      const held = holders(list, leases);
+      rows = list.map((c, i) => ({
+        position: i, state: held.has(c.name) ? 'HOLDS' : 'waits', kind: c.kind, seq: c.seq, token: c.stat.czxid,
+        session: c.stat.ephemeralOwner, identifier: c.data.toString('utf8'), naming: c.naming, node: c.name,
+      }));
+    }
+    if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
+    if (rows.length === 0) return ctx.out.note(`no lock contenders under ${path}`);
+    ctx.out.table(rows.map((r) => ({ ...r, state: r.state === 'HOLDS' ? ctx.out.c.green(r.state) : r.state, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)) })), [
+      ['position', '#'], ['state', 'STATE'], ['kind', 'KIND'], ['token', 'TOKEN(czxid)'], ['session', 'SESSION'], ['identifier', 'IDENTIFIER'], ['naming', 'LAYOUT'], ['node', 'NODE'],
+    ]);
+  },
+};
+
+const election: CommandSpec = {
+  name: 'election',
+  summary: 'The leader and the queue of candidates of an election or leader latch (zookit, Curator, kazoo)',
+  args: '<path>',
+  async run(ctx, [p]) {
+    const path = pathArg(p);
+    const list = await contenders(await ctx.client(), path);
+    const rows = list.map((c, i) => ({
+      position: i, role: i === 0 ? 'LEADER' : 'follower', identifier: c.data.toString('utf8'), seq: c.seq, token: c.stat.czxid,
+      session: c.stat.ephemeralOwner, since: new Date(c.stat.ctime).toISOString(), naming: c.naming, node: c.name,
+    }));
+    if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
+    if (rows.length === 0) return ctx.out.note(`no candidates under ${path}`);
+    ctx.out.table(rows.map((r) => ({ ...r, role: r.role === 'LEADER' ? ctx.out.c.green(r.role) : r.role, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)) })), [
+      ['position', '#'], ['role', 'ROLE'], ['identifier', 'IDENTIFIER'], ['token', 'TOKEN(czxid)'], ['session', 'SESSION'], ['since', 'SINCE'], ['naming', 'LAYOUT'], ['node', 'NODE'],
+    ]);
+  },
+};
+
+register(locks, election);

@@ -1,0 +1,8 @@
+/**
+ * `@zookit/cli`: `zk`, the ZooKeeper shell and command line. The binary is `zk`;
+ * `main()` runs it in-process (for tests and embedding).
+ * @packageDocumentation
+ */
+export { main, runLine, VERSION, type Io } from './main.js';
+export { ExitCode, UsageError, CliError, InterruptedError } from './errors.js';
+export type { Writer } from './output.js';
