@@ -12,6 +12,9 @@ import { deferred, type Deferred } from '../wait.js';
 import { compareItems, type ItemName, type QueueFormat } from './format.js';
 import { runHandler, type QueueHandler } from './handler.js';
 
+/** The most candidates a consumer moves back after a collision with another consumer. */
+const SPREAD = 8;
+
 /** How a consumer ends an item. */
 type Finish = 'ack' | 'requeue' | 'delete';
 
@@ -194,7 +197,7 @@ export class QueueConsumer {
         lock = (await locking).stat;
       } catch (err) {
         if (!(err instanceof NodeExistsError)) throw err;
-        this.stats.contended++;
+        this.#contended();
         this.#lockedByOthers = true;
         return;
       }
@@ -203,7 +206,7 @@ export class QueueConsumer {
         data = (await reading).data;
       } catch (err) {
         await guaranteedDelete(this.#zk, lockPath, session);
-        if (err instanceof NoNodeError) this.stats.contended++;
+        if (err instanceof NoNodeError) this.#contended();
         else throw err;
         return;
       }
@@ -216,6 +219,18 @@ export class QueueConsumer {
     } finally {
       this.#mine.delete(item.name);
     }
+  }
+
+  /**
+   * Another consumer got there first: it is likely working down the same list, so move a
+   * few of the next candidates (a random number, up to {@link SPREAD}) to the end of ours.
+   * Consumers spread over the queue instead of colliding item after item; a lone consumer
+   * never collides and keeps the queue order.
+   */
+  #contended(): void {
+    this.stats.contended++;
+    const n = Math.floor(Math.random() * Math.min(SPREAD, this.#candidates.length + 1));
+    if (n > 0) this.#candidates.push(...this.#candidates.splice(0, n));
   }
 
   /** Runs the handler once per payload of the item (Curator may pack several); false if one failed. */

@@ -1,6 +1,6 @@
 // Interop peer: Curator 5.4's DistributedQueue (plain, priority or delay) with a lock path.
 // produce: puts <count> items "java-<i>" (priority kind: priority i % 3; delay kind: every
-//          other item delayed by 300 ms), prints PRODUCED, exits.
+//          other item delayed by 1.5 s), prints PRODUCED, exits.
 // consume: consumes, printing "ITEM <data>" per item, until a line arrives on stdin; exits.
 // usage: java QueuePeer <hosts> <queuePath> <lockPath> <plain|priority|delay> <produce|consume> <count>
 import java.io.BufferedReader;
