@@ -131,6 +131,32 @@ describe.each(FORMATS)('DistributedQueue, $format format', (f) => {
   });
 });
 
+describe('DistributedQueue recovers', () => {
+  it('the queue deleted under a waiting consumer: its parents are created again and the next put is consumed', async () => {
+    const [zk, admin] = await h.clients(2);
+    const q = new DistributedQueue(zk!, '/rq');
+    const got: string[] = [];
+    const stop = q.consume((item) => void got.push(item.data.toString()));
+    await expect.poll(() => stop.stats.listings, { timeout: 10_000 }).toBe(1);
+    await admin!.delete('/rq', { recursive: true });
+    await expect.poll(() => admin!.exists('/rq/items').then((s) => s !== null), { timeout: 10_000 }).toBe(true);
+    await new DistributedQueue(admin!, '/rq').put('after');
+    await expect.poll(() => got, { timeout: 10_000 }).toEqual(['after']);
+    await stop();
+  });
+
+  it('stop() while the client is disconnected resolves without waiting for the connection', async () => {
+    const [zk] = await h.clients(1, { proxy: true });
+    const stop = new DistributedQueue(zk!, '/sq').consume(() => {}, { concurrency: 3 });
+    await expect.poll(() => stop.stats.listings, { timeout: 10_000 }).toBe(1);
+    zk!.proxy!.refuse();
+    zk!.proxy!.cut();
+    await zk!.waitForState('SUSPENDED', { timeout: 5_000 });
+    await stop();
+    zk!.proxy!.heal();
+  });
+});
+
 describe('DistributedQueue delay (zookit and curator)', () => {
   it.each([{ format: 'zookit' as const }, { format: 'curator' as const, lockPath: '/dq-locks' }])('$format: a delayed item is handed out after its delay, after items due earlier', async (options) => {
     const zk = await h.client();

@@ -12,6 +12,9 @@ import { deferred, type Deferred } from '../wait.js';
 import { compareItems, type ItemName, type QueueFormat } from './format.js';
 import { runHandler, type QueueHandler } from './handler.js';
 
+/** Ms a consumer pauses after an unexpected error before it lists again (no busy loop). */
+const ERROR_PAUSE = 250;
+
 /** The most candidates a consumer moves back after a collision with another consumer. */
 const SPREAD = 8;
 
@@ -48,7 +51,8 @@ export class QueueConsumer {
   readonly #fmt: QueueFormat;
   readonly #handler: QueueHandler;
   readonly #s: ConsumerSettings;
-  readonly #ensure: () => Promise<void>;
+  readonly #ensure: (again?: boolean) => Promise<void>;
+  readonly #stopping = deferred();
   readonly #active = new Set<{ ac: AbortController; path: string }>();
   /** Items this consumer holds or is locking: never handed to a second worker. */
   readonly #mine = new Set<string>();
@@ -62,8 +66,8 @@ export class QueueConsumer {
   #dueTimer: ReturnType<typeof setTimeout> | undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** @param ensure creates the items and locks parents (once) */
-  constructor(zk: ZooKeeperClient, fmt: QueueFormat, handler: QueueHandler, ensure: () => Promise<void>, settings: ConsumerSettings) {
+  /** @param ensure creates the items and locks parents (once; `again` after they were found missing) */
+  constructor(zk: ZooKeeperClient, fmt: QueueFormat, handler: QueueHandler, ensure: (again?: boolean) => Promise<void>, settings: ConsumerSettings) {
     this.#zk = zk;
     this.#ensure = ensure;
     this.#fmt = fmt;
@@ -77,6 +81,7 @@ export class QueueConsumer {
   /** Takes no new item; resolves once the items in hand are finished. */
   stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.resolve();
     this.#notify();
     return this.done;
   }
@@ -113,6 +118,7 @@ export class QueueConsumer {
 
   readonly #onClosing = (): void => {
     this.#stopped = true;
+    this.#stopping.resolve();
     this.#abortAll('closed');
     this.#notify();
   };
@@ -129,8 +135,13 @@ export class QueueConsumer {
         if (item) await this.#process(item);
       } catch (err) {
         if (err instanceof ClientClosedError || this.#zk.closed) return;
-        if (!isTransient(err)) this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
-        if (this.#zk.state !== ConnectionState.CONNECTED) await nextState(this.#zk).catch(() => {});
+        if (err instanceof NoNodeError) {
+          await this.#ensure(true).catch(() => {}); // the queue's parents were deleted: create them again
+        } else if (!isTransient(err)) {
+          this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+          await Promise.race([new Promise((r) => setTimeout(r, ERROR_PAUSE)), this.#stopping.promise]);
+        }
+        if (this.#zk.state !== ConnectionState.CONNECTED) await Promise.race([nextState(this.#zk).catch(() => {}), this.#stopping.promise]);
       }
     }
   }
@@ -155,7 +166,8 @@ export class QueueConsumer {
    * consumer, the locks too (a consumer that dies frees its items only there).
    */
   async #list(): Promise<void> {
-    await untilConnected(this.#zk);
+    await Promise.race([untilConnected(this.#zk), this.#stopping.promise]);
+    if (this.#stopped) return;
     await this.#ensure();
     this.#dirty = false;
     this.stats.listings++;
@@ -163,7 +175,10 @@ export class QueueConsumer {
     const [children, locks] = await Promise.all([
       this.#zk.getChildren(this.#fmt.items, { watch: this.#onWatch }),
       watchLocks ? this.#zk.getChildren(this.#fmt.locks, { watch: this.#onWatch }) : undefined,
-    ]);
+    ]).catch((err: unknown) => {
+      this.#dirty = true; // list again once the caller has dealt with the error
+      throw err;
+    });
     const taken = new Set(locks);
     const now = Date.now();
     let due = Infinity;
@@ -196,6 +211,7 @@ export class QueueConsumer {
       try {
         lock = (await locking).stat;
       } catch (err) {
+        if (isTransient(err)) void this.#dropIfOurs(lockPath, session); // the lock may have been created
         if (!(err instanceof NodeExistsError)) throw err;
         this.#contended();
         this.#lockedByOthers = true;
@@ -218,6 +234,17 @@ export class QueueConsumer {
       else this.stats.failed++;
     } finally {
       this.#mine.delete(item.name);
+    }
+  }
+
+  /** After a lock create whose reply was lost: once connected, deletes the lock if our session holds it. */
+  async #dropIfOurs(lockPath: string, session: bigint): Promise<void> {
+    try {
+      await untilConnected(this.#zk);
+      const stat = await this.#zk.exists(lockPath);
+      if (stat !== null && stat.ephemeralOwner === session) await this.#zk.delete(lockPath, { version: stat.version });
+    } catch {
+      // gone with the session, or deleted meanwhile
     }
   }
 
@@ -279,7 +306,10 @@ export class QueueConsumer {
         }
         throw failure;
       } catch (err) {
-        if (!isTransient(err)) throw err;
+        if (!isTransient(err)) {
+          await guaranteedDelete(this.#zk, at.lockPath, at.session); // never keep an item locked by a live session
+          throw err;
+        }
         await untilConnected(this.#zk);
         if (this.#zk.sessionId !== at.session) return false;
         const stat = await this.#zk.exists(at.lockPath);

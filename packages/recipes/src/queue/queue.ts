@@ -79,8 +79,9 @@ export class DistributedQueue {
     this.#lockData = Buffer.from(crypto.randomUUID().replaceAll('-', ''), 'ascii');
   }
 
-  /** Creates the items and locks parents once (persistent, as Curator and kazoo do). */
-  #ensure(): Promise<void> {
+  /** Creates the items and locks parents once (persistent, as Curator and kazoo do); `again` after they were found missing. */
+  #ensure(again = false): Promise<void> {
+    if (again) this.#ensured = undefined;
     this.#ensured ??= Promise.all([this.#zk.ensurePath(this.#fmt.items), this.#zk.ensurePath(this.#fmt.locks)]).then(
       () => {},
       (err: unknown) => {
@@ -106,7 +107,12 @@ export class DistributedQueue {
     const prefix = this.#fmt.prefix(priority, delay === undefined ? undefined : Date.now() + Math.ceil(delay));
     const payload = this.#fmt.encode(bytes);
     await this.#ensure();
-    const created = await this.#zk.create(joinPath(this.#fmt.items, prefix), payload, { sequential: true });
+    const itemPrefix = joinPath(this.#fmt.items, prefix);
+    const created = await this.#zk.create(itemPrefix, payload, { sequential: true }).catch(async (err: unknown) => {
+      if (!(err instanceof NoNodeError)) throw err;
+      await this.#ensure(true); // the queue was deleted meanwhile
+      return this.#zk.create(itemPrefix, payload, { sequential: true });
+    });
     return created.slice(created.lastIndexOf('/') + 1);
   }
 
@@ -126,7 +132,7 @@ export class DistributedQueue {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidArgumentError('concurrency', `must be a positive integer, got ${String(concurrency)}`);
     if (typeof grace !== 'number' || !(grace >= 0)) throw new InvalidArgumentError('grace', `must be a non-negative number of ms, got ${String(grace)}`);
     if (onError !== 'requeue' && onError !== 'delete') throw new InvalidArgumentError('onError', `must be 'requeue' or 'delete', got ${String(onError)}`);
-    const consumer = new QueueConsumer(this.#zk, this.#fmt, handler, () => this.#ensure(), {
+    const consumer = new QueueConsumer(this.#zk, this.#fmt, handler, (again) => this.#ensure(again), {
       concurrency, grace, onError, label: `DistributedQueue ${this.path} handler`, lockData: this.#lockData,
     });
     this.#consumers.add(consumer);
