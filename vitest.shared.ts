@@ -23,7 +23,7 @@ export interface ZookitVitestOptions {
 }
 
 /** Resolve the current pass from the environment. */
-export function currentPass(): TestPass {
+function currentPass(): TestPass {
   const pass = process.env['ZOOKIT_TEST_PASS'] ?? 'parallel';
   if (pass !== 'parallel' && pass !== 'serial' && pass !== 'faults') {
     throw new Error(`ZOOKIT_TEST_PASS must be parallel, serial or faults (got ${JSON.stringify(pass)})`);

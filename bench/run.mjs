@@ -2,7 +2,7 @@
 // zookit benchmark: every workload, every client, each run in its own child process, interleaved over N rounds.
 // Usage: node run.mjs [--quick] [--rounds N] [--only w1,w2] [--clients zookit,nzc,...] [--out results]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';

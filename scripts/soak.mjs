@@ -42,7 +42,7 @@ for (const pkg of ['testing', 'client']) {
   }
 }
 const { startEnsemble } = await import('@zookit/testing');
-const { ZooKeeperClient, sessionCredentials } = await import('@zookit/client');
+const { ZooKeeperClient } = await import('@zookit/client');
 const recipesBuilt = existsSync(path.join(root, 'packages', 'recipes', 'dist', 'index.js'));
 const recipes = recipesBuilt ? await import('@zookit/recipes') : undefined;
 
@@ -148,7 +148,7 @@ try {
     return total;
   }
   // --- workers -----------------------------------------------------------------------
-  async function newClient(i) {
+  async function newClient() {
     const zk = new ZooKeeperClient({ hosts: ensemble.connectString, sessionTimeout, connectTimeout: 60_000 });
     zk.on('state', (s) => {
       if (s === 'SUSPENDED') stats.suspendedEpisodes++;
@@ -161,7 +161,7 @@ try {
   }
 
   async function worker(i) {
-    let zk = await newClient(i);
+    let zk = await newClient();
     let replaceAt = Date.now() + 45_000 + rand() * 45_000;
     let lock = recipes ? new recipes.Lock(zk, '/soak/lock') : undefined;
     let counter = recipes ? new recipes.Counter(zk, '/soak/counter') : undefined;
@@ -175,7 +175,7 @@ try {
         await zk.stop();
         closedSessions.add(id);
         stats.clientsReplaced++;
-        zk = await newClient(i);
+        zk = await newClient();
         lock = recipes ? new recipes.Lock(zk, '/soak/lock') : undefined;
         counter = recipes ? new recipes.Counter(zk, '/soak/counter') : undefined;
         replaceAt = Date.now() + 45_000 + rand() * 45_000;

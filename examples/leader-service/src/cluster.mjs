@@ -20,7 +20,9 @@ const SERVICE = path.join(import.meta.dirname, 'service.mjs');
  *   resolving with a description (the demo kills the leader's ZooKeeper server this way)
  * @param {number} [options.sessionTimeout=2000]  the services' session timeout (ms)
  * @param {number} [options.timeout=30000]  bound on every wait (ms)
- * @param {(event: object) => void} [options.onEvent]  `state`, `listening`, `leader`, `follower`, `status`, `failover` events
+ * @param {(event: object) => void | Promise<void>} [options.onEvent]  `state`, `listening`, `leader`, `follower`, `status`, `failover`
+ *   events; the run waits for what it returns on its own `status` and `failover` events (a caller may hold it there).
+ *   A throw or a rejection is reported on stderr and never stops the run.
  * @param {AbortSignal} [options.signal]
  */
 export async function runLeaderService(options) {
@@ -31,10 +33,18 @@ export async function runLeaderService(options) {
   const ports = new Map();
   const leaders = []; // every 'leader' event, in order
   const waiters = new Set();
+  /** Runs the caller's onEvent isolated; resolves when it is done, never rejects. */
+  const emit = async (event) => {
+    try {
+      await onEvent(event);
+    } catch (err) {
+      console.error(`onEvent(${event.type}) failed:`, err);
+    }
+  };
   const onMessage = (msg) => {
     if (msg.type === 'listening') ports.set(msg.name, msg.port);
     if (msg.type === 'leader') leaders.push(msg);
-    onEvent(msg);
+    void emit(msg);
     for (const w of waiters) w();
   };
   /** Resolves once `predicate()` holds; re-checked on every message from a service. */
@@ -71,19 +81,19 @@ export async function runLeaderService(options) {
     await until('every service to listen', () => ports.size === nodes);
     const first = await until('a leader', () => leaders[0]);
     const before = await statuses(ports);
-    onEvent({ type: 'status', statuses: before });
+    await emit({ type: 'status', statuses: before });
 
     // Take the leader down and time the handover.
     const leaderChild = children.find((c) => c.pid === first.pid);
     let customHow;
     const t0 = Date.now();
-    onEvent({ type: 'failover', phase: 'begin', leader: first.name, how: typeof failover === 'function' ? 'custom' : failover });
+    await emit({ type: 'failover', phase: 'begin', leader: first.name, how: typeof failover === 'function' ? 'custom' : failover });
     if (failover === 'stop') leaderChild.kill('SIGTERM');
     else if (failover === 'kill') leaderChild.kill('SIGKILL');
     else customHow = await failover({ name: first.name, pid: first.pid });
     const next = await until('a new leader', () => leaders.find((l) => l.at >= t0 && l.name !== first.name));
     const failoverMs = next.at - t0;
-    onEvent({ type: 'failover', phase: 'end', leader: next.name, failoverMs });
+    await emit({ type: 'failover', phase: 'end', leader: next.name, failoverMs });
 
     // The old leader's process is gone when we stopped or killed it; with a custom
     // failover it may still run (as a follower now).
@@ -92,7 +102,7 @@ export async function runLeaderService(options) {
       ports.delete(first.name);
     }
     const statusesAfter = await statusesWithLeader(ports, next.name, timeout);
-    onEvent({ type: 'status', statuses: statusesAfter });
+    await emit({ type: 'status', statuses: statusesAfter });
     const leading = statusesAfter.filter((s) => s.isLeader);
     const problems = [];
     if (leading.length !== 1 || leading[0].name !== next.name) problems.push(`expected ${next.name} alone to lead, got ${leading.map((s) => s.name).join(', ') || 'nobody'}`);

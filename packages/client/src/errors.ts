@@ -4,13 +4,10 @@
  * {@link ZooKeeperError} carrying the numeric code, the operation and the path.
  */
 
-/** Base class of every error zookit throws. */
-export class ZooKitError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { ProtocolError, ZooKitError } from '@zookit/protocol';
+
+// The root of the tree and the wire layer's errors live with the codec.
+export { ProtocolError, ZooKitError };
 
 /** Facts attached to an error raised by a ZooKeeper operation. */
 export interface ErrorContext {
@@ -203,9 +200,6 @@ export class RequestTooLargeError extends InvalidArgumentError {
   }
 }
 
-/** Bad bytes came from the network; the connection was dropped. */
-export class ProtocolError extends ZooKitError {}
-
 /** A reply frame was larger than the client's inbound limit (`maxFrameSize`); the connection was recycled. */
 export class FrameTooLargeError extends ProtocolError {
   readonly size: number;
@@ -227,14 +221,40 @@ export class ClientClosedError extends ZooKitError {
   }
 }
 
-/** `start()` gave up: no server could be reached within `connectTimeout`. */
+/** Why connecting to one host failed, as `start()` saw it last. */
+export interface HostFailure {
+  /** The host, as host:port. */
+  host: string;
+  /** The last error of a connection attempt to it (`code` is Node's: ECONNREFUSED, ENOTFOUND, ...). */
+  error: Error;
+}
+
+/**
+ * `start()` gave up: no server could be reached within its timeout (`start({ timeout })`
+ * or `connectTimeout`). The message says when every host refused the connection or
+ * could not be resolved; `failures` has the last error per host, `cause` the last one.
+ */
 export class ConnectTimeoutError extends ZooKitError {
   /** The hosts tried, as host:port. */
   readonly hosts: string[];
-  constructor(timeout: number, hosts: string[], cause?: unknown) {
-    super(`could not connect to ZooKeeper within ${timeout} ms (tried ${hosts.join(', ')})`, cause === undefined ? undefined : { cause });
+  /** The last failure of each host that failed (hosts that never answered at all may be missing). */
+  readonly failures: HostFailure[];
+  constructor(timeout: number, hosts: string[], cause?: unknown, failures: HostFailure[] = []) {
+    super(`could not connect to ZooKeeper within ${timeout} ms (tried ${hosts.join(', ')})${describeFailures(hosts, failures)}`, cause === undefined ? undefined : { cause });
     this.hosts = hosts;
+    this.failures = failures;
   }
+}
+
+function describeFailures(hosts: string[], failures: HostFailure[]): string {
+  if (failures.length === 0) return '';
+  const codes = new Set(failures.map((f) => (f.error as { code?: unknown }).code));
+  const all = failures.length >= hosts.length;
+  const summary = all && codes.size === 1 && codes.has('ECONNREFUSED') ? ': every host refused the connection'
+    : all && [...codes].every((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN') ? ': no host name could be resolved'
+      : all && [...codes].every((c) => c === 'ECONNREFUSED' || c === 'ENOTFOUND' || c === 'EAI_AGAIN') ? ': every host refused the connection or could not be resolved'
+        : '';
+  return `${summary} (${failures.map((f) => `${f.host}: ${f.error.message}`).join('; ')})`;
 }
 
 /**
@@ -250,6 +270,9 @@ export class CallbackError extends ZooKitError {
     this.label = label;
   }
 }
+
+/** More watch events arrived than the consumer read; the stream ended rather than grow without bound. */
+export class WatchOverflowError extends ZooKitError {}
 
 /** A request was made before `start()`: nothing was sent. Call `await zk.start()` first. */
 export class ClientNotStartedError extends ZooKitError {

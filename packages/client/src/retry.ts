@@ -1,4 +1,5 @@
 import { isRetryable } from './errors.js';
+import { waitFor } from './wait.js';
 
 /** How `retry()` retries: exponential backoff with jitter (kazoo's KazooRetry). */
 export interface RetryPolicy {
@@ -46,16 +47,5 @@ export async function retry<T>(fn: () => Promise<T>, policy: RetryPolicy = {}): 
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return waitFor(() => () => {}, { timeout: ms, signal });
 }

@@ -1,9 +1,8 @@
 import { InvalidArgumentError } from './errors.js';
-import { OpCode } from './jute/opcodes.js';
-import { writePathVersion, writeSetData } from './jute/records.js';
+import { OpCode, writePathVersion, writeSetData } from '@zookit/protocol';
 import { checkOptions, checkVersion, toData } from './options.js';
 import { prependChroot, validatePath } from './paths.js';
-import type { CreateOptions } from './client.js';
+import type { CreateOptions } from './create-op.js';
 import type { MultiOp, TransactionResult } from './transaction.js';
 
 interface TransactionContext {

@@ -3,7 +3,7 @@
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { FaultProxy } from '@zookit/testing';
 import { uniqueChroot } from '@zookit/testing/vitest';
-import { CallbackError, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../src/index.js';
+import { CallbackError, InvalidArgumentError, type ConnectionState, type WatchedEvent, type ZooKeeperClient } from '../src/index.js';
 import { client, connect, Inbox } from './helpers.js';
 
 /** Counts unhandled rejections and uncaught exceptions while the test runs. */
@@ -87,6 +87,28 @@ describe('callback isolation', () => {
     expect((await errors.waitFor(1)).map((e) => (e as CallbackError).label)).toEqual(['state observer']);
   });
 
+  it('once() listeners are isolated too, and removeListener/listeners() see the functions the user passed', async () => {
+    const zk = await connect();
+    const errors = collectErrors(zk);
+    const ran: string[] = [];
+    const thrower = () => {
+      ran.push('thrower');
+      throw new Error('once bug');
+    };
+    zk.once('closing', thrower);
+    zk.once('closing', () => ran.push('second'));
+    const removed = () => ran.push('removed');
+    zk.on('closing', removed);
+    expect(zk.listeners('closing')).toContain(removed);
+    zk.off('closing', removed);
+    expect(zk.listeners('closing')).not.toContain(removed);
+    expect(zk.listenerCount('closing')).toBe(2);
+    await zk.stop();
+    expect(ran).toEqual(['thrower', 'second']);
+    expect(zk.listenerCount('closing')).toBe(0);
+    expect((await errors.waitFor(1)).map((e) => (e as CallbackError).label)).toEqual(["'closing' listener"]);
+  });
+
   it('two one-shot watchers of one node: the first throws, the second still fires', async () => {
     const unhandled = trackUnhandled();
     const zk = await connect();
@@ -128,6 +150,8 @@ describe('callback isolation', () => {
     const unhandled = trackUnhandled();
     const zk = await connect();
     const errors = collectErrors(zk);
+    // An async listener on purpose: its rejection is what the client must catch.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     zk.on('state', async () => {
       await Promise.resolve();
       throw new Error('async bug');
@@ -158,6 +182,7 @@ describe('callback isolation', () => {
       throw new Error('sync');
     }, 7);
     zk.runCallback('my async callback', () => Promise.reject(new Error('async')));
+    expect(() => zk.runCallback('not a function', 42 as never)).toThrow(InvalidArgumentError);
     const got = await errors.waitFor(2);
     expect(logged).toEqual(['ran 7']);
     expect(got.map((e) => (e as CallbackError).label)).toEqual(['my callback', 'my async callback']);

@@ -79,7 +79,7 @@ export class Capture {
   }
 }
 
-export function json(v: unknown): string {
+function json(v: unknown): string {
   try {
     return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? '';
   } catch (e) {

@@ -148,15 +148,16 @@ describe('ensemble faults (client)', () => {
     await zk.waitForState('CONNECTED', { timeout: 30_000 });
     expect(`0x${zk.sessionId.toString(16)}`).not.toBe(oldSession);
     // The old session's ephemeral is gone (closed by the client's zombie close, or expired);
-    // bounded wait of one session timeout for the server to settle.
-    let stale: Set<string> | undefined;
-    for (let i = 0; i < 40; i++) {
-      stale = (await ephemerals()).get(oldSession);
-      if (!stale || stale.size === 0) break;
-      await observer.sync('/');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(stale?.size ?? 0).toBe(0);
+    // bounded wait of about one session timeout for the server to settle.
+    await expect
+      .poll(
+        async () => {
+          await observer.sync('/');
+          return (await ephemerals()).get(oldSession)?.size ?? 0;
+        },
+        { timeout: 5_000, interval: 100 },
+      )
+      .toBe(0);
     expect(await observer.exists('/quorum-eph')).toBeNull();
     // The client may reconnect to the survivor before it notices the lost quorum
     // (CONNECTED, SUSPENDED, CONNECTED, SUSPENDED, ...): LOST must come after a SUSPENDED.

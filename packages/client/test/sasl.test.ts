@@ -11,7 +11,6 @@ import {
   NoAuthError,
   Perms,
   SessionClosedRequireSaslAuthError,
-  ZooKeeperClient,
   makeAcl,
   type ClientOptions,
 } from '../src/index.js';

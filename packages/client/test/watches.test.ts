@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, type WatchedEvent } from '../src/index.js';
+import { InvalidArgumentError, NoNodeError, type WatchedEvent } from '../src/index.js';
 import { connect, deferred, Inbox } from './helpers.js';
 
 describe('one-shot watches', () => {
@@ -69,6 +69,20 @@ describe('one-shot watches', () => {
 });
 
 describe('persistent watches', () => {
+  it('a watch travels with its request: none is left by a read that failed, an exists on a missing node leaves one', async () => {
+    const zk = await connect();
+    const inbox = new Inbox<WatchedEvent>();
+    await expect(zk.get('/missing', { watch: inbox.push })).rejects.toBeInstanceOf(NoNodeError);
+    await expect(zk.getChildren('/missing', { watch: inbox.push })).rejects.toBeInstanceOf(NoNodeError);
+    await expect(zk.removeWatches('/missing', inbox.push, { local: true })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(await zk.exists('/missing', { watch: inbox.push })).toBeNull();
+    await zk.create('/missing', 'x');
+    expect((await inbox.waitFor(1))[0]).toMatchObject({ type: 'CREATED', path: '/missing' });
+    await zk.set('/missing', 'y');
+    await zk.sync('/missing');
+    expect(inbox.items).toHaveLength(1); // one-shot
+  });
+
   it('addWatch sees every event at its node until removed', async () => {
     const zk = await connect();
     await zk.create('/pw', '0');

@@ -3,7 +3,7 @@
 // await the turn (queue order by sequence number, predecessor watch), abandon (delete
 // what an attempt left, in the background when the connection is down). Not exported.
 import {
-  ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type Watcher, type ZooKeeperClient,
+  ClientClosedError, ConnectionLossError, ConnectionState, NoNodeError, SessionExpiredError, basename, isRetryable, type Watcher, type ZooKeeperClient,
 } from '@zookit/client';
 import { isTransient, nextState, untilConnected } from './connection.js';
 import { NODE_NAMES, attemptPrefix, type NodeRole } from './attempt-names.js';
@@ -118,7 +118,8 @@ class Contender {
         const result = listing && (await this.#awaitTurn(listing, nonBlocking));
         if (result !== undefined) return result;
       } catch (err) {
-        if (!isTransient(err) || this.#scope.aborted) throw err;
+        if (!isTransient(err)) throw err;
+        this.#scope.check(); // past the timeout: its error, not the connection's
         if (err instanceof SessionExpiredError) this.#attempt = undefined;
         await untilConnected(zk, this.#scope);
       }
@@ -206,6 +207,8 @@ class Contender {
   async #grant(listing: Listing): Promise<Ownership | undefined> {
     const { zk, path, grace, onEnd } = this.#cfg;
     const attempt = this.#attempt!;
+    // A closing client has announced it already: a lease granted now would never hear it.
+    if (zk.closed) throw new ClientClosedError();
     if (zk.state !== ConnectionState.CONNECTED || zk.sessionId !== attempt.session) {
       await untilConnected(zk, this.#scope);
       return undefined;

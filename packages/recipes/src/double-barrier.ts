@@ -69,7 +69,8 @@ export class DoubleBarrier {
           scope.check();
           if (await this.#enterRound(scope)) break;
         } catch (err) {
-          if (scope.aborted || !isTransient(err)) throw err;
+          if (!isTransient(err)) throw err;
+          scope.check();
           await untilConnected(this.#zk, scope);
         }
       }
@@ -136,7 +137,8 @@ export class DoubleBarrier {
         scope.check();
         if (await this.#leaveRound(scope)) break;
       } catch (err) {
-        if (scope.aborted || !isTransient(err)) throw err;
+        if (!isTransient(err)) throw err;
+        scope.check();
         await untilConnected(this.#zk, scope);
       }
     }

@@ -41,11 +41,14 @@ export class Election {
    * Waits for leadership, then runs `fn` with a signal that aborts when leadership is
    * lost, and the leadership's lease (its `fencingToken` grows with every new leader);
    * leadership is released when `fn` settles. Resolves with `fn`'s result.
-   * @throws CancelledError after `cancel()`; the signal's reason if `options.signal` aborts first
+   * @throws CancelledError after `cancel()`; the signal's reason if `options.signal` aborts first;
+   *   OwnershipLostError if leadership ended before `fn` could start (`fn` is then not called)
    */
   async run<T>(fn: (signal: AbortSignal, lease: Lease) => T | Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
     const lease = await this.#lock.acquire(options.signal ? { signal: options.signal } : {});
     try {
+      // Leadership can end before `fn` gets to run (the session lost right after the grant).
+      lease.signal.throwIfAborted();
       return await fn(lease.signal, lease);
     } finally {
       await lease.release();

@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerStartError, ZooKeeperNotFoundError, ZooKitTestingError } from './errors.js';
-import { fourLetterWord, parseMode } from './four-letter-word.js';
+import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
 import { LocalServer, type ZooKeeperServer } from './server.js';
 
 /** Quorum peer main class. */
-export const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
+const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 
 /** Modes an ensemble member reports when it serves requests. */
 const MEMBER_READY_MODES = ['leader', 'follower'] as const;

@@ -1,5 +1,7 @@
 import net from 'node:net';
+import { OpCode, Reader, Writer, readConnectResponse, readReplyHeader, writeConnectRequest, writeRequestHeader } from '@zookit/protocol';
 import { SessionExpiryError } from './errors.js';
+import { FrameReader } from './frame-reader.js';
 
 /** The credentials of a live session (a bearer secret: never log `password`). */
 export interface SessionCredentials {
@@ -32,109 +34,31 @@ export interface ExpireSessionResult {
 /** Symbol under which `@zookit/client` exposes session credentials to this package. */
 export const SESSION_CREDENTIALS = Symbol.for('zookit.sessionCredentials');
 
-const CLOSE_SESSION = -11;
-
-/** Build `[int length][body]`. */
-function frame(body: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeInt32BE(body.length);
-  return Buffer.concat([len, body]);
+/** The frames that attach a twin to the session and close it, in one buffer. */
+function attachAndClose(credentials: SessionCredentials, timeOut: number): Buffer {
+  const connect = new Writer();
+  writeConnectRequest(connect, {
+    protocolVersion: 0,
+    lastZxidSeen: 0n,
+    timeOut,
+    sessionId: BigInt.asIntN(64, credentials.sessionId),
+    passwd: credentials.password,
+    readOnly: false,
+  });
+  const close = new Writer();
+  writeRequestHeader(close, 1, OpCode.closeSession);
+  return Buffer.concat([connect.frame(), close.frame()]);
 }
 
-/** Serialize a ConnectRequest (protocol version 0). */
-export function encodeConnectRequest(sessionId: bigint, password: Buffer, timeoutMs: number, lastZxidSeen = 0n, readOnly = false): Buffer {
-  const body = Buffer.alloc(4 + 8 + 4 + 8 + 4 + password.length + 1);
-  let o = 0;
-  o = body.writeInt32BE(0, o); // protocolVersion
-  o = body.writeBigInt64BE(lastZxidSeen, o);
-  o = body.writeInt32BE(timeoutMs, o);
-  o = body.writeBigInt64BE(BigInt.asIntN(64, sessionId), o);
-  o = body.writeInt32BE(password.length, o);
-  o += password.copy(body, o);
-  body.writeUInt8(readOnly ? 1 : 0, o);
-  return frame(body);
-}
-
-/** A parsed ConnectResponse. */
-export interface ConnectResponse {
-  protocolVersion: number;
-  timeOut: number;
-  sessionId: bigint;
-  password: Buffer;
-  readOnly: boolean | undefined;
-}
-
-/** Parse a ConnectResponse body (without the length prefix). */
-export function decodeConnectResponse(body: Buffer): ConnectResponse {
-  if (body.length < 20) throw new SessionExpiryError(`ConnectResponse too short (${body.length} bytes)`);
-  const protocolVersion = body.readInt32BE(0);
-  const timeOut = body.readInt32BE(4);
-  const sessionId = body.readBigInt64BE(8);
-  const pwLen = body.readInt32BE(16);
-  if (pwLen < -1 || 20 + Math.max(0, pwLen) > body.length) throw new SessionExpiryError(`ConnectResponse has a bad password length ${pwLen}`);
-  const password = Buffer.from(body.subarray(20, 20 + Math.max(0, pwLen)));
-  const rest = 20 + Math.max(0, pwLen);
-  const readOnly = body.length > rest ? body.readUInt8(rest) !== 0 : undefined;
-  return { protocolVersion, timeOut, sessionId, password, readOnly };
-}
-
-/**
- * Reads length-prefixed frames from a socket, one at a time, with a size bound.
- * `next()` rejects if the socket closes first.
- */
-export class FrameReader {
-  private buf: Buffer = Buffer.alloc(0);
-  private waiter: { resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;
-  private ended: Error | undefined;
-
-  constructor(
-    socket: net.Socket,
-    private readonly maxFrame = 16 * 1024 * 1024,
-  ) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buf = Buffer.concat([this.buf, chunk]);
-      this.pump();
-    });
-    const end = (err?: Error): void => {
-      this.ended ??= err ?? new Error('connection closed by the server');
-      this.pump();
-    };
-    socket.on('end', () => end());
-    socket.on('close', () => end());
-    socket.on('error', (e) => end(e));
+/** Waits for the closeSession reply; a server that closes the connection instead has closed the session too. */
+async function closeReply(reader: FrameReader, idHex: string): Promise<void> {
+  let err: number;
+  try {
+    err = readReplyHeader(new Reader(await reader.next())).err;
+  } catch {
+    return;
   }
-
-  /** Resolve with the next frame body. */
-  next(): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
-      this.waiter = { resolve, reject };
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    const w = this.waiter;
-    if (!w) return;
-    if (this.buf.length >= 4) {
-      const len = this.buf.readInt32BE(0);
-      if (len < 0 || len > this.maxFrame) {
-        this.waiter = undefined;
-        w.reject(new Error(`bad frame length ${len}`));
-        return;
-      }
-      if (this.buf.length >= 4 + len) {
-        const body = this.buf.subarray(4, 4 + len);
-        this.buf = this.buf.subarray(4 + len);
-        this.waiter = undefined;
-        w.resolve(body);
-        return;
-      }
-    }
-    if (this.ended) {
-      this.waiter = undefined;
-      w.reject(this.ended);
-    }
-  }
+  if (err !== 0) throw new SessionExpiryError(`closeSession for ${idHex} failed with ZooKeeper error ${err}`);
 }
 
 function firstHost(connectString: string): { host: string; port: number } {
@@ -174,28 +98,16 @@ export async function expireSessionById(credentials: SessionCredentials, options
     // second until the session is re-attached to this connection, then closes it,
     // before the victim (whose connection was just taken) can reconnect and take
     // the session back.
-    const header = Buffer.alloc(8);
-    header.writeInt32BE(1, 0); // xid
-    header.writeInt32BE(CLOSE_SESSION, 4);
-    socket.write(Buffer.concat([encodeConnectRequest(credentials.sessionId, credentials.password, options.requestedTimeoutMs ?? 30_000), frame(header)]));
-    let response: ConnectResponse;
+    socket.write(attachAndClose(credentials, options.requestedTimeoutMs ?? 30_000));
+    let timeOut: number;
     try {
-      response = decodeConnectResponse(await reader.next());
+      timeOut = readConnectResponse(new Reader(await reader.next())).timeOut;
     } catch (err) {
       // Servers close the socket instead of answering in some refusal cases (e.g. zxid ahead).
       throw new SessionExpiryError(`no ConnectResponse for session ${idHex} from ${host}:${port}: ${(err as Error).message}`, { cause: err });
     }
-    if (response.timeOut <= 0) return { alreadyExpired: true };
-    try {
-      const reply = await reader.next();
-      if (reply.length >= 16) {
-        const err = reply.readInt32BE(12);
-        if (err !== 0) throw new SessionExpiryError(`closeSession for ${idHex} failed with ZooKeeper error ${err}`);
-      }
-    } catch (err) {
-      if (err instanceof SessionExpiryError) throw err;
-      // The server may close the connection right after the reply; the session is closed then.
-    }
+    if (timeOut <= 0) return { alreadyExpired: true };
+    await closeReply(reader, idHex);
     return { alreadyExpired: false };
   };
   try {

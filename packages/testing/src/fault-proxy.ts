@@ -128,8 +128,8 @@ class Forwarder {
 class Conn implements ProxyConnection {
   readonly toServer: Forwarder;
   readonly toClient: Forwarder;
-  readonly requestScanner = new FrameScanner(8);
-  readonly replyScanner = new FrameScanner(4);
+  readonly requestScanner = new FrameScanner('request');
+  readonly replyScanner = new FrameScanner('reply');
   /** Bytes were dropped (black-hole): the stream is inconsistent, cut it on heal. */
   dropped = false;
   /** xid whose reply must not be relayed (cutAfterRequest). */
@@ -391,8 +391,7 @@ export class FaultProxy implements AsyncDisposable {
     const armed = this.armed;
     if (armed && !conn.cutXid) {
       conn.requestScanner.feed(chunk, (frame) => {
-        const xid = frame.header.readInt32BE(0);
-        const type = frame.header.readInt32BE(4);
+        const { xid, type } = frame;
         if (type !== armed.opcode || this.armed !== armed) return false;
         this.armed = undefined;
         conn.cutXid = { xid, opcode: type, resolve: armed.resolve };
@@ -416,7 +415,7 @@ export class FaultProxy implements AsyncDisposable {
     let cutHere = false;
     const target = conn.cutXid;
     conn.replyScanner.feed(raw, (frame) => {
-      if (!target || frame.header.readInt32BE(0) !== target.xid) return false;
+      if (!target || frame.xid !== target.xid) return false;
       forward = raw.subarray(0, Math.max(0, frame.start));
       cutHere = true;
       return true;

@@ -1,3 +1,5 @@
+import { Reader, readReplyHeader, readRequestHeader } from '@zookit/protocol';
+
 /** Largest frame length the scanner believes; anything else is not ZooKeeper framing. */
 const MAX_FRAME = 64 * 1024 * 1024;
 
@@ -7,9 +9,16 @@ export interface ScannedFrame {
   start: number;
   /** Body length from the 4-byte prefix. */
   length: number;
-  /** The first `headerLength` body bytes (xid, type for requests; xid for replies). */
-  header: Buffer;
+  /** The xid of the request or reply. */
+  xid: number;
+  /** The opcode (requests only). */
+  type?: number;
 }
+
+/** Which direction a scanner follows: requests (header xid, type) or replies (header xid, zxid, err). */
+export type FrameDirection = 'request' | 'reply';
+
+const HEADER_LENGTH: Record<FrameDirection, number> = { request: 8, reply: 16 };
 
 /**
  * Follows ZooKeeper's length-prefixed framing in one direction of a TCP stream without
@@ -24,8 +33,12 @@ export class FrameScanner {
   private first = true;
   private broken = false;
 
-  /** @param headerLength - body bytes to capture per frame (8 for requests, 4 for replies) */
-  constructor(private readonly headerLength: number) {}
+  private readonly headerLength: number;
+
+  /** @param direction - what the stream carries */
+  constructor(private readonly direction: FrameDirection) {
+    this.headerLength = HEADER_LENGTH[direction];
+  }
 
   /** True once the stream stopped looking like ZooKeeper frames. */
   get gaveUp(): boolean {
@@ -53,17 +66,22 @@ export class FrameScanner {
       this.partial = Buffer.concat([this.partial, chunk.subarray(pos, pos + take)]);
       pos += take;
       if (this.partial.length < need) break;
-      const length = this.partial.readInt32BE(0);
+      const r = new Reader(this.partial);
+      const length = r.int();
       if (length < need - 4 || length > MAX_FRAME) {
         this.broken = true;
         break;
       }
-      const header = this.partial.subarray(4);
       const wasFirst = this.first;
       this.first = false;
       this.skip = length - (need - 4);
       this.partial = Buffer.alloc(0);
-      if (!wasFirst && onFrame({ start: frameStart, length, header })) return;
+      if (!wasFirst && onFrame({ start: frameStart, length, ...this.header(r) })) return;
     }
+  }
+
+  private header(r: Reader): { xid: number; type?: number } {
+    if (this.direction === 'request') return readRequestHeader(r);
+    return { xid: readReplyHeader(r).xid };
   }
 }

@@ -17,7 +17,6 @@ export { findLocalInstallation, findJava, DEBIAN_JAR_DIR, type LocalInstallation
 export { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
 export {
   startServer,
-  STANDALONE_MAIN,
   type ZooKeeperServer,
   type StartServerOptions,
   type ServerSource,
@@ -28,7 +27,7 @@ export {
   type SaslServerInfo,
 } from './server.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
-export { startEnsemble, QUORUM_MAIN, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
+export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
 export {
   FaultProxy,
   type FaultProxyOptions,
@@ -42,12 +41,8 @@ export {
 export {
   expireSession,
   expireSessionById,
-  encodeConnectRequest,
-  decodeConnectResponse,
   SESSION_CREDENTIALS,
   type SessionCredentials,
   type ExpireSessionOptions,
   type ExpireSessionResult,
-  type ConnectResponse,
 } from './expire-session.js';
-export { trackedProcessCount } from './process-registry.js';

@@ -23,7 +23,7 @@ export interface JvmSpec {
 }
 
 /** Read the last `maxLines` lines (at most 16 KiB) of a log file. */
-export function readLogTail(logFile: string, maxLines = 40): string {
+function readLogTail(logFile: string, maxLines = 40): string {
   let fd: number | undefined;
   try {
     fd = openSync(logFile, 'r');

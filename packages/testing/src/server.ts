@@ -252,7 +252,7 @@ export class LocalServer implements ZooKeeperServer {
 }
 
 /** A server this process does not control (from `ZOOKEEPER_CONNECT`). */
-export class ExternalServer implements ZooKeeperServer {
+class ExternalServer implements ZooKeeperServer {
   readonly host: string;
   readonly port: number;
   readonly dataDir = undefined;
@@ -294,7 +294,7 @@ export class ExternalServer implements ZooKeeperServer {
 }
 
 /** Standalone server main class. */
-export const STANDALONE_MAIN = 'org.apache.zookeeper.server.ZooKeeperServerMain';
+const STANDALONE_MAIN = 'org.apache.zookeeper.server.ZooKeeperServerMain';
 
 /** Resolve once a TCP connect to host:port succeeds, bounded by `deadline`. */
 async function waitListening(host: string, port: number, deadline: number, label: string): Promise<void> {
@@ -408,8 +408,8 @@ async function startLocalStandalone(install: LocalInstallation, options: StartSe
  * Start a standalone ZooKeeper server on a free loopback port with its own temporary data
  * directory, and wait until it serves (`srvr` reports `Mode: standalone`).
  *
- * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a non-controllable
- * {@link ExternalServer}); a local installation (`ZOOKEEPER_HOME`, else Debian's
+ * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a server whose
+ * controls throw {@link ServerControlUnavailableError}); a local installation (`ZOOKEEPER_HOME`, else Debian's
  * `/usr/share/java`); the `zookeeper:3.8` image via testcontainers if a Docker engine
  * answers.
  *

@@ -28,13 +28,8 @@ describe('3-node ensemble', () => {
     expect((await a.create('/replicated', Buffer.from('r'))).err).toBe(0);
     await a.close();
     const b = await RawSession.connect('127.0.0.1', ens.servers[2]!.port);
-    // A follower may lag by a moment: poll (bounded) instead of sleeping.
-    let data: string | undefined;
-    for (let i = 0; i < 50 && data === undefined; i++) {
-      data = (await b.getData('/replicated')).data?.toString();
-      if (data === undefined) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(data).toBe('r');
+    // A follower may lag by a moment.
+    await expect.poll(async () => (await b.getData('/replicated')).data?.toString(), { timeout: 5_000, interval: 50 }).toBe('r');
     await b.close();
   });
 
@@ -82,12 +77,9 @@ describe('read-only mode', () => {
     await using ens = await startEnsemble({ size: 3, readOnly: true });
     await ens.servers[1]!.kill();
     await ens.servers[2]!.kill();
-    let mode: string | undefined;
-    for (let i = 0; i < 150 && mode !== 'read-only'; i++) {
-      mode = parseMode(await ens.servers[0]!.fourLetterWord('srvr', 2000).catch(() => ''));
-      if (mode !== 'read-only') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(mode).toBe('read-only');
+    await expect
+      .poll(async () => parseMode(await ens.servers[0]!.fourLetterWord('srvr', 2000).catch(() => '')), { timeout: 20_000, interval: 100 })
+      .toBe('read-only');
     expect(await ens.servers[0]!.fourLetterWord('isro')).toBe('ro');
   });
 });

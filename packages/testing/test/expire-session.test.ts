@@ -23,7 +23,7 @@ describe('expireSession', () => {
   it('expires a live session: victim dropped, ephemerals gone, credentials rejected', async () => {
     const victim = await RawSession.connect(zk.host, zk.port, { timeoutMs: 30_000 });
     expect((await victim.create('/eph', Buffer.alloc(0), 1)).err).toBe(0);
-    const creds: SessionCredentials = { sessionId: victim.response.sessionId, password: victim.response.password, host: zk.host, port: zk.port };
+    const creds: SessionCredentials = { sessionId: victim.response.sessionId, password: victim.response.passwd, host: zk.host, port: zk.port };
     const result = await expireSessionById(creds);
     expect(result.alreadyExpired).toBe(false);
     await closedWithin(victim, 5000);
@@ -46,7 +46,7 @@ describe('expireSession', () => {
   it('works on a client object through Symbol.for("zookit.sessionCredentials")', async () => {
     const victim = await RawSession.connect(zk.host, zk.port);
     const client = {
-      [SESSION_CREDENTIALS]: (): SessionCredentials => ({ sessionId: victim.response.sessionId, password: victim.response.password, host: zk.host, port: zk.port }),
+      [SESSION_CREDENTIALS]: (): SessionCredentials => ({ sessionId: victim.response.sessionId, password: victim.response.passwd, host: zk.host, port: zk.port }),
     };
     expect(SESSION_CREDENTIALS).toBe(Symbol.for('zookit.sessionCredentials'));
     expect((await expireSession(client, { connectString: zk.connectString })).alreadyExpired).toBe(false);

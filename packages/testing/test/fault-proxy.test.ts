@@ -66,7 +66,7 @@ describe('FaultProxy', () => {
     proxy.cut();
     await closedWithin(s, 2000);
     expect(proxy.connections).toBe(0);
-    const s2 = await RawSession.connect('127.0.0.1', proxy.port, { sessionId: s.response.sessionId, password: s.response.password });
+    const s2 = await RawSession.connect('127.0.0.1', proxy.port, { sessionId: s.response.sessionId, password: s.response.passwd });
     expect(s2.response.sessionId).toBe(s.response.sessionId);
     await s2.close();
   });

@@ -8,6 +8,7 @@ import {
   startServer,
   type ZooKeeperServer,
 } from '../src/index.js';
+import { trackedProcessCount } from '../src/process-registry.js';
 import { RawSession } from './raw-zk.js';
 
 describe('standalone server', () => {
@@ -85,13 +86,16 @@ describe('standalone server', () => {
 });
 
 describe('server lifecycle', () => {
-  it('stop() is final and removes the data directory', async () => {
+  it('stop() is final, removes the data directory and leaves no tracked JVM', async () => {
+    const before = trackedProcessCount();
     const zk = await startServer({ source: 'local', tickTime: 100, minSessionTimeout: 200, maxSessionTimeout: 5000 });
+    expect(trackedProcessCount()).toBe(before + 1);
     const dir = zk.dataDir!;
     expect(existsSync(dir)).toBe(true);
     expect(await zk.fourLetterWord('conf')).toMatch(/maxSessionTimeout=5000/);
     await zk.stop();
     expect(existsSync(dir)).toBe(false);
+    expect(trackedProcessCount()).toBe(before);
     await expect(zk.restart()).rejects.toThrow(/stopped for good/);
     await zk.stop(); // idempotent
   });

@@ -1,24 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { InvalidArgumentError, ProtocolError } from '../errors.js';
-
-/** SASL credentials for the session. Only DIGEST-MD5 is implemented. */
-export interface SaslOptions {
-  mechanism: 'DIGEST-MD5';
-  username: string;
-  password: string;
-  /** Authorization id, when it differs from the username. */
-  authzid?: string;
-  /** Protocol and server name of the digest-uri; ZooKeeper's defaults are `zookeeper` and `zk-sasl-md5`. */
-  protocol?: string;
-  serverName?: string;
-}
-
-export function checkSaslOptions(sasl: SaslOptions | undefined): void {
-  if (sasl === undefined) return;
-  if (sasl.mechanism !== 'DIGEST-MD5') throw new InvalidArgumentError('sasl.mechanism', 'only DIGEST-MD5 is supported');
-  if (typeof sasl.username !== 'string' || !sasl.username) throw new InvalidArgumentError('sasl.username', 'must be a non-empty string');
-  if (typeof sasl.password !== 'string') throw new InvalidArgumentError('sasl.password', 'must be a string');
-}
+import { ProtocolError } from '../errors.js';
+import type { SaslOptions } from '../options.js';
 
 const md5 = (...parts: Array<string | Buffer>) => {
   const h = createHash('md5');
@@ -27,7 +9,7 @@ const md5 = (...parts: Array<string | Buffer>) => {
 };
 
 /** Parses `key=value,key="quoted, value"` directives (RFC 2831 §7.1). */
-export function parseDirectives(text: string): Map<string, string> {
+function parseDirectives(text: string): Map<string, string> {
   const out = new Map<string, string>();
   let i = 0;
   while (i < text.length) {

@@ -1,10 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { ProtocolError, ZooKitError } from '../errors.js';
+import type { TlsOptions } from '../options.js';
 import { Framer } from './framer.js';
 
-/** TLS options for the connection: Node's own `tls.connect` options. */
-export type TlsOptions = Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket'>;
 
 export interface TransportHandlers {
   onConnect(): void;

@@ -1,8 +1,8 @@
-import { WireEventType } from '../jute/opcodes.js';
+import { WireEventType } from '@zookit/protocol';
+import type { WatchKind } from '../session/watch-sink.js';
 import type { Watcher } from '../types.js';
 
-/** The kinds of watch the server keeps. */
-export type WatchKind = 'data' | 'exist' | 'child' | 'persistent' | 'persistentRecursive';
+export type { WatchKind };
 
 // One watcher is stored bare; a Set appears only when a path has several,
 // which keeps the common case to one Map entry per watched path.

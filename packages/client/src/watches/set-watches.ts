@@ -1,6 +1,4 @@
-import { OpCode, Xid } from '../jute/opcodes.js';
-import { writeSetWatches } from '../jute/records.js';
-import { Writer } from '../jute/writer.js';
+import { OpCode, Writer, Xid, writeSetWatches } from '@zookit/protocol';
 import type { WatchKind, WatchRegistry } from './registry.js';
 
 const KINDS: readonly WatchKind[] = ['data', 'exist', 'child', 'persistent', 'persistentRecursive'];

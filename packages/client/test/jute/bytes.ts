@@ -1,6 +1,6 @@
 // Hand-built jute bytes for golden vectors. Deliberately independent of the
 // codec under test: everything here is plain Buffer arithmetic.
-import { Writer } from '../../src/jute/writer.js';
+import { Writer } from '@zookit/protocol';
 
 export function i32(v: number): Buffer {
   const b = Buffer.alloc(4);

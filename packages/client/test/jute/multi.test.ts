@@ -11,11 +11,8 @@ import {
   RuntimeInconsistencyError,
   ZooKeeperError,
 } from '../../src/errors.js';
-import { CreateFlag, OpCode } from '../../src/jute/opcodes.js';
-import { JuteDecodeError, Reader } from '../../src/jute/reader.js';
-import { writeCreate, writePathWatch } from '../../src/jute/records.js';
-import { Writer } from '../../src/jute/writer.js';
-import { readMulti, writeMulti, type MultiOp } from '../../src/transaction.js';
+import { CreateFlag, JuteDecodeError, OpCode, Reader, Writer, writeCreate, writeMulti, writePathWatch } from '@zookit/protocol';
+import { readMulti, type MultiOp } from '../../src/transaction.js';
 import { Transaction } from '../../src/transaction-builder.js';
 import type { Stat } from '../../src/types.js';
 import { bool, buf, cat, encode, framed, hex, i32, i64, ustr, vstr } from './bytes.js';

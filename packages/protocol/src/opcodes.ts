@@ -33,6 +33,7 @@ export const OpCode = {
   closeSession: -11,
   error: -1,
 } as const;
+/** One of the {@link OpCode} values. */
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 
 /** Reserved xids for requests outside the ordinary request/reply FIFO. */

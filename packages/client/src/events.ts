@@ -1,5 +1,30 @@
 import { EventEmitter } from 'eventemitter3';
+import type { ConnectionState } from './types.js';
 import type { Dispatcher } from './watches/dispatcher.js';
+
+/** Events the client emits (eventemitter3, typed). Every listener runs isolated. */
+export interface ClientEvents {
+  /** Once per transition, in order. SUSPENDED→CONNECTED: same session; LOST→CONNECTED: a new session. */
+  state: (state: ConnectionState, previous: ConnectionState) => void;
+  /** The client is closing for good (`stop()`, failed auth, a start() that timed out): emitted once, before the session is closed, so holders can step down first. */
+  closing: () => void;
+  /** A failure outside any request: a listener or watch threw (a `CallbackError`), authentication failed. */
+  error: (error: Error) => void;
+}
+
+/** A connection-state listener. */
+export type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
+
+/**
+ * A connection observer for libraries built on the client (recipes, caches): see
+ * `ZooKeeperClient.observe`. Both methods are optional.
+ */
+export interface ConnectionObserver {
+  /** Called on every state transition, before any `'state'` listener. */
+  state?(state: ConnectionState, previous: ConnectionState): void;
+  /** Called once when the client is closing for good, before any `'closing'` listener. */
+  closing?(): void;
+}
 
 type Listener = (...args: never[]) => unknown;
 type Names<E extends object> = EventEmitter.EventNames<E>;

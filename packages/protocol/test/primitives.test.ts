@@ -1,8 +1,8 @@
 // Writer / Reader primitives against hand-written bytes.
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../src/errors.js';
-import { JuteDecodeError, Reader } from '../../src/jute/reader.js';
-import { Writer } from '../../src/jute/writer.js';
+import { JuteDecodeError, ProtocolError } from '../src/errors.js';
+import { Reader } from '../src/reader.js';
+import { Writer } from '../src/writer.js';
 import { encode, hex } from './bytes.js';
 
 describe('Writer', () => {

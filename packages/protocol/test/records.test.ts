@@ -2,9 +2,9 @@
 // are built by hand (hex literals, or Buffer arithmetic in ./bytes.ts), never
 // with the Writer under test.
 import { describe, expect, it } from 'vitest';
-import { OPEN_ACL_UNSAFE, makeAcl, Perms } from '../../src/acl.js';
-import { OpCode, CreateFlag, Xid } from '../../src/jute/opcodes.js';
-import { JuteDecodeError, Reader } from '../../src/jute/reader.js';
+import { JuteDecodeError } from '../src/errors.js';
+import { OpCode, CreateFlag, Xid } from '../src/opcodes.js';
+import { Reader } from '../src/reader.js';
 import {
   STAT_SIZE,
   readAcls,
@@ -13,6 +13,10 @@ import {
   readGetData,
   readMultiHeader,
   readReplyHeader,
+  readRequestHeader,
+  readMultiResponse,
+  writeMulti,
+  writeRequestHeader,
   readStat,
   readWatcherEvent,
   writeAcls,
@@ -28,10 +32,13 @@ import {
   writeSetData,
   writeSetWatches,
   writeStat,
-} from '../../src/jute/records.js';
-import { Writer } from '../../src/jute/writer.js';
-import type { Acl, Stat } from '../../src/types.js';
+} from '../src/records.js';
+import type { Acl, Stat } from '../src/types.js';
+import { Writer } from '../src/writer.js';
 import { bool, buf, cat, encode, framed, hex, i32, i64, ustr, vstr } from './bytes.js';
+
+/** world:anyone, all permissions. */
+const OPEN_ACL_UNSAFE: Acl[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
 const STAT_HEX = `
   0000000100000002 0000000100000005
@@ -164,6 +171,14 @@ describe('ConnectResponse', () => {
   });
 });
 
+describe('RequestHeader', () => {
+  it('xid, type', () => {
+    expect(encode((w) => writeRequestHeader(w, 7, OpCode.closeSession))).toEqual(hex('00000007 fffffff5'));
+    expect(decodeAll(hex('00000001 00000004'), readRequestHeader)).toEqual({ xid: 1, type: OpCode.getData });
+    expect(() => readRequestHeader(new Reader(hex('00000001 0000')))).toThrow(JuteDecodeError);
+  });
+});
+
 describe('ReplyHeader', () => {
   it('decodes xid, zxid and err', () => {
     const bytes = hex('00000007 0000000100000010 ffffff9b');
@@ -204,7 +219,7 @@ describe('WatcherEvent', () => {
 });
 
 describe('ACL vectors', () => {
-  it('OPEN_ACL_UNSAFE is world:anyone with perms 31', () => {
+  it('world:anyone with perms 31 (the open ACL)', () => {
     const expected = hex('00000001 0000001f 00000005 776f726c64 00000006 616e796f6e65');
     expect(encode((w) => writeAcls(w, OPEN_ACL_UNSAFE))).toEqual(expected);
     expect(decodeAll(expected, readAcls)).toEqual([{ perms: 31, id: { scheme: 'world', id: 'anyone' } }]);
@@ -212,8 +227,8 @@ describe('ACL vectors', () => {
 
   it('several entries, an empty id and an empty vector', () => {
     const acls: Acl[] = [
-      makeAcl('digest', 'bob:DbR+ufHUOVZ6O/7XaCb3jGYYwAo=', ['READ', 'WRITE']),
-      makeAcl('ip', '10.0.0.0/8', Perms.ADMIN),
+      { perms: 3, id: { scheme: 'digest', id: 'bob:DbR+ufHUOVZ6O/7XaCb3jGYYwAo=' } },
+      { perms: 16, id: { scheme: 'ip', id: '10.0.0.0/8' } },
       { perms: 0, id: { scheme: 'auth', id: '' } },
     ];
     const expected = aclBytes(acls);
@@ -432,5 +447,51 @@ describe('MultiHeader', () => {
     expect(encode((w) => writeMultiHeader(w, -1, true, -1))).toEqual(hex('ffffffff 01 ffffffff'));
     expect(decodeAll(hex('0000000d 00 00000000'), readMultiHeader)).toEqual({ type: 13, done: false, err: 0 });
     expect(decodeAll(hex('ffffffff 01 ffffffff'), readMultiHeader)).toEqual({ type: -1, done: true, err: -1 });
+  });
+});
+
+describe('MultiRequest / MultiResponse', () => {
+  const header = (type: number, done: boolean, err: number) => cat(i32(type), bool(done), i32(err));
+  const TERMINATOR = hex('ffffffff 01 ffffffff');
+
+  it('a request is each op behind MultiHeader{type, false, -1}, then {-1, true, -1}', () => {
+    const ops = [
+      { type: OpCode.check, write: (w: Writer) => writePathVersion(w, '/a', 3) },
+      { type: OpCode.delete, write: (w: Writer) => writePathVersion(w, '/b', -1) },
+    ];
+    expect(encode((w) => writeMulti(w, ops))).toEqual(
+      cat(header(13, false, -1), ustr('/a'), i32(3), header(2, false, -1), ustr('/b'), i32(-1), TERMINATOR),
+    );
+    expect(encode((w) => writeMulti(w, []))).toEqual(TERMINATOR);
+  });
+
+  it('a response decodes each result as the server sent it', () => {
+    const body = cat(
+      header(1, false, 0), ustr('/a'),
+      header(15, false, 0), ustr('/b'), statBytes(STAT),
+      header(2, false, 0),
+      header(5, false, 0), statBytes(STAT),
+      header(4, false, 0), buf(Buffer.from('hi')), statBytes(STAT),
+      header(8, false, 0), vstr(['c']),
+      header(-1, false, -101), i32(-101),
+      TERMINATOR,
+    );
+    expect(decodeAll(body, (r) => readMultiResponse(r, 7))).toEqual([
+      { type: 1, path: '/a' },
+      { type: 15, path: '/b', stat: STAT },
+      { type: 2 },
+      { type: 5, stat: STAT },
+      { type: 4, data: Buffer.from('hi'), stat: STAT },
+      { type: 8, children: ['c'] },
+      { type: -1, err: -101 },
+    ]);
+  });
+
+  it('more results than operations, an unknown result type, or truncation is a JuteDecodeError', () => {
+    const two = cat(header(2, false, 0), header(2, false, 0), TERMINATOR);
+    expect(decodeAll(two, (r) => readMultiResponse(r, 2))).toHaveLength(2);
+    expect(() => readMultiResponse(new Reader(two), 1)).toThrow(JuteDecodeError);
+    expect(() => readMultiResponse(new Reader(cat(header(101, false, 0), TERMINATOR)), 1)).toThrow(JuteDecodeError);
+    for (let n = 0; n < two.length; n++) expect(() => readMultiResponse(new Reader(two.subarray(0, n)), 2)).toThrow(JuteDecodeError);
   });
 });

@@ -1,7 +1,4 @@
-import { ProtocolError } from '../errors.js';
-
-/** A record in the frame claims more bytes than the frame holds, or is malformed. */
-export class JuteDecodeError extends ProtocolError {}
+import { JuteDecodeError } from './errors.js';
 
 /**
  * A bounds-checked big-endian reader over one frame. Every read checks the
