@@ -16,7 +16,7 @@ import { runHandler, type QueueHandler } from './handler.js';
 const ERROR_PAUSE = 250;
 
 /** The most candidates a consumer moves back after a collision with another consumer. */
-const SPREAD = 8;
+const SPREAD = 16;
 
 /** How a consumer ends an item. */
 type Finish = 'ack' | 'requeue' | 'delete';
@@ -61,6 +61,8 @@ export class QueueConsumer {
   #stopped = false;
   #dirty = true;
   #lockedByOthers = false;
+  /** Collided with another consumer since the last listing. */
+  #crowded = false;
   #wake: Deferred<void> | undefined;
   #listing: Promise<void> | undefined;
   #dueTimer: ReturnType<typeof setTimeout> | undefined;
@@ -102,6 +104,8 @@ export class QueueConsumer {
   readonly #onWatch = (event: WatchedEvent): void => {
     if (event.type !== EventType.NONE || event.state === ConnectionState.CONNECTED) this.#notify();
   };
+
+  readonly #onLocksWatch = (event: WatchedEvent): void => this.#onWatch(event);
 
   readonly #onState = (state: ConnectionState): void => {
     if (state === ConnectionState.CONNECTED) {
@@ -174,7 +178,7 @@ export class QueueConsumer {
     const watchLocks = this.#lockedByOthers;
     const [children, locks] = await Promise.all([
       this.#zk.getChildren(this.#fmt.items, { watch: this.#onWatch }),
-      watchLocks ? this.#zk.getChildren(this.#fmt.locks, { watch: this.#onWatch }) : undefined,
+      watchLocks ? this.#zk.getChildren(this.#fmt.locks, { watch: this.#onLocksWatch }) : undefined,
     ]).catch((err: unknown) => {
       this.#dirty = true; // list again once the caller has dealt with the error
       throw err;
@@ -191,8 +195,15 @@ export class QueueConsumer {
       else if (parsed.until > now) due = Math.min(due, parsed.until);
       else items.push(parsed);
     }
-    if (watchLocks) this.#lockedByOthers = lockedByOthers;
+    if (watchLocks) {
+      this.#lockedByOthers = lockedByOthers;
+      // Nothing held by others any more: drop the locks watch (one listing watch while idle).
+      if (!lockedByOthers) void this.#zk.removeWatches(this.#fmt.locks, this.#onLocksWatch, { type: 'children' }).catch(() => {});
+    }
     this.#candidates = items.sort(compareItems);
+    // Other consumers work on this queue: start a little way down the list, not where they all start.
+    if (this.#crowded) this.#spread();
+    this.#crowded = false;
     if (this.#dueTimer) clearTimeout(this.#dueTimer);
     this.#dueTimer = Number.isFinite(due) ? setTimeout(() => this.#notify(), Math.min(due - now + 1, 2 ** 31 - 1)) : undefined;
   }
@@ -250,14 +261,20 @@ export class QueueConsumer {
 
   /**
    * Another consumer got there first: it is likely working down the same list, so move a
-   * few of the next candidates (a random number, up to {@link SPREAD}) to the end of ours.
-   * Consumers spread over the queue instead of colliding item after item; a lone consumer
-   * never collides and keeps the queue order.
+   * few of the next candidates (a random number, up to {@link SPREAD}) to the end of ours,
+   * and do the same with the next listing. Consumers spread over the queue instead of
+   * colliding item after item; a lone consumer never collides and keeps the queue order.
    */
   #contended(): void {
     this.stats.contended++;
-    const n = Math.floor(Math.random() * Math.min(SPREAD, this.#candidates.length + 1));
-    if (n > 0) this.#candidates.push(...this.#candidates.splice(0, n));
+    this.#crowded = true;
+    this.#spread();
+  }
+
+  /** Moves 1 to {@link SPREAD} of the next candidates (at random) to the end. */
+  #spread(): void {
+    const n = 1 + Math.floor(Math.random() * Math.min(SPREAD, this.#candidates.length));
+    if (n < this.#candidates.length) this.#candidates.push(...this.#candidates.splice(0, n));
   }
 
   /** Runs the handler once per payload of the item (Curator may pack several); false if one failed. */
