@@ -1,6 +1,6 @@
 // DistributedQueue on a real server: order, priority, delay, at-least-once acknowledgement,
 // re-queue and delete on a failing handler, at-most-once take, bad arguments.
-import { CallbackError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
+import { CallbackError, ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DistributedQueue, RecipeTimeoutError, type QueueItem } from '../src/index.js';
 import { decodeEnvelope, encodeEnvelope, queueFormat } from '../src/queue/format.js';
@@ -224,5 +224,27 @@ describe('DistributedQueue wire formats and arguments', () => {
     await expect(q.take({ timeout: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(await zk.exists('/q')).toBeNull();
     expect(await zk.exists('/k')).toBeNull();
+  });
+});
+
+describe('DistributedQueue and a closing client', () => {
+  it("close() while a handler runs: its signal aborts ('closed'), the consumer ends, the item stays for another consumer", async () => {
+    const [zk, other] = await h.clients(2);
+    const q = new DistributedQueue(zk!, '/cq');
+    await q.put('in-hand');
+    let signal: AbortSignal | undefined;
+    const stop = q.consume(async (_item, ctx) => {
+      signal = ctx.signal;
+      await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
+    });
+    await expect.poll(() => signal !== undefined, { timeout: 10_000 }).toBe(true);
+    await zk!.close();
+    expect((signal!.reason as { reason: string }).reason).toBe('closed');
+    await stop();
+    const got: string[] = [];
+    const stop2 = new DistributedQueue(other!, '/cq').consume((item) => void got.push(item.data.toString()));
+    await expect.poll(() => got, { timeout: 10_000 }).toEqual(['in-hand']);
+    await stop2();
+    await expect(q.take({ timeout: 10 })).rejects.toBeInstanceOf(ClientClosedError);
   });
 });
