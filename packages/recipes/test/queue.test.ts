@@ -183,6 +183,24 @@ describe('DistributedQueue wire formats and arguments', () => {
     expect(() => decodeEnvelope(Buffer.from('0001000101000000', 'hex'))).toThrow();
   });
 
+  it('a Curator node packing several items (putMulti): the handler gets each in turn under one lock, one acknowledgement; take() hands them out one by one', async () => {
+    const zk = await h.client();
+    await zk.ensurePath('/multi');
+    const packed = Buffer.from('00010001' + '0100000001' + '61' + '0100000001' + '62' + '02', 'hex'); // "a", "b"
+    await zk.create('/multi/queue-', packed, { sequential: true });
+    const q = new DistributedQueue(zk, '/multi', { format: 'curator', lockPath: '/multi-locks' });
+    const got: [string, bigint][] = [];
+    const stop = q.consume((item, { fencingToken }) => void got.push([item.data.toString(), fencingToken]));
+    await expect.poll(() => stop.stats.acked, { timeout: 10_000 }).toBe(1);
+    await stop();
+    expect(got.map(([d]) => d)).toEqual(['a', 'b']);
+    expect(got[0]![1]).toBe(got[1]![1]);
+    await zk.create('/multi/queue-', packed, { sequential: true });
+    expect((await q.take({ timeout: 5_000 })).data.toString()).toBe('a');
+    expect(await zk.getChildren('/multi')).toEqual([]);
+    expect((await q.take({ timeout: 5_000 })).data.toString()).toBe('b');
+  });
+
   it('node names: Curator priority and delay, kazoo priority, zookit', () => {
     const curator = queueFormat('curator', '/q', '/l');
     expect(curator.prefix(undefined, undefined)).toBe('queue-');
