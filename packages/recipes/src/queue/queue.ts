@@ -161,8 +161,10 @@ export class DistributedQueue {
       const changed = deferred();
       const { ready, due } = await scope.race(this.#available(() => changed.resolve()));
       for (const item of ready) {
-        const got = await scope.race(this.#takeOne(item));
+        // Not raced with the timeout: an item deleted for us is returned, never dropped.
+        const got = await this.#takeOne(item);
         if (got) return got;
+        scope.check();
       }
       const timer = Number.isFinite(due) ? setTimeout(() => changed.resolve(), Math.max(1, due - Date.now() + 1)) : undefined;
       try {
