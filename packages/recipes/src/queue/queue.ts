@@ -156,22 +156,30 @@ export class DistributedQueue {
     const buffered = this.#taken.shift();
     if (buffered) return buffered;
     await scope.race(this.#ensure());
-    for (;;) {
-      await scope.race(untilConnected(this.#zk));
-      const changed = deferred();
-      const { ready, due } = await scope.race(this.#available(() => changed.resolve()));
-      for (const item of ready) {
-        // Not raced with the timeout: an item deleted for us is returned, never dropped.
-        const got = await this.#takeOne(item);
-        if (got) return got;
-        scope.check();
+    let changed = deferred();
+    const onChange = () => changed.resolve();
+    try {
+      for (;;) {
+        await scope.race(untilConnected(this.#zk));
+        changed = deferred();
+        const { ready, due } = await scope.race(this.#available(onChange));
+        for (const item of ready) {
+          // Not raced with the timeout: an item deleted for us is returned, never dropped.
+          const got = await this.#takeOne(item);
+          if (got) return got;
+          scope.check();
+        }
+        if (ready.length > 0) continue; // all were taken by others: list again
+        const timer = Number.isFinite(due) ? setTimeout(onChange, Math.max(1, due - Date.now() + 1)) : undefined;
+        try {
+          await scope.race(changed.promise);
+        } finally {
+          if (timer) clearTimeout(timer);
+        }
       }
-      const timer = Number.isFinite(due) ? setTimeout(() => changed.resolve(), Math.max(1, due - Date.now() + 1)) : undefined;
-      try {
-        if (ready.length === 0) await scope.race(changed.promise); // else: all were taken by others, list again
-      } finally {
-        if (timer) clearTimeout(timer);
-      }
+    } finally {
+      // Our listener only; the server's watch goes too unless another listener on this client needs it.
+      void this.#zk.removeWatches(this.#fmt.items, onChange, { type: 'children' }).catch(() => {});
     }
   }
 
