@@ -94,6 +94,34 @@ describe('DistributedQueue: session expired mid-item', () => {
   });
 });
 
+describe('DistributedQueue: the reply to an acknowledgement is lost', () => {
+  const MULTI = 14;
+  it('the transaction was applied, the connection cut before its reply: resolved by our lock being gone; each item once, acknowledged, nothing left', async () => {
+    const [zk, other] = await h.clients(2, { sessionTimeout: 6_000, proxy: true });
+    const q = new DistributedQueue(other!, '/aq');
+    for (const d of ['a', 'b', 'c']) await q.put(d);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const starts: string[] = [];
+    const stop = new DistributedQueue(zk!, '/aq').consume(async (item) => {
+      starts.push(item.data.toString());
+      if (item.data.toString() === 'a') await gate;
+    }, { grace: Infinity });
+    await expect.poll(() => starts, { timeout: 10_000 }).toEqual(['a']);
+    const session = zk!.sessionId;
+    const cut = zk!.proxy!.cutAfterRequest(MULTI);
+    open();
+    expect((await cut.fired)?.opcode).toBe(MULTI);
+    await expect.poll(() => stop.stats.acked, { timeout: 15_000 }).toBe(3);
+    await stop();
+    expect(zk!.sessionId).toBe(session);
+    expect(starts).toEqual(['a', 'b', 'c']);
+    expect(stop.stats).toMatchObject({ acked: 3, lost: 0, failed: 0 });
+    expect(await other!.getChildren('/aq/items')).toEqual([]);
+    expect(await other!.getChildren('/aq/locks')).toEqual([]);
+  });
+});
+
 describe('DistributedQueue: consumer processes killed mid-item', () => {
   const procs: ChildProcessWithoutNullStreams[] = [];
   afterEach(() => {
