@@ -29,7 +29,7 @@ async function watchedUnder(prefix: string): Promise<string[]> {
 }
 
 describe('DistributedQueue: one listing watch per consumer', () => {
-  it(`${CONSUMERS} consumers (concurrency 4 each) on an empty queue: ${CONSUMERS} watches, all on the items listing; 20 items later each handled once, and again one watch each`, async () => {
+  it(`${CONSUMERS} consumers (concurrency 4 each) on an empty queue: one child watch each (the listing), no data watch; 20 items later each handled once, and again one watch each`, async () => {
     const zks = await h.clients(CONSUMERS);
     const base = await watchCount();
     const handled = new Map<string, number>();
