@@ -296,6 +296,8 @@ const workloads = {
     return { handoffs_s: handoffs / (wall / 1000), violations };
   },
 
+  queue: async (a) => (await import('./queue-bench.mjs')).queue(a, P),
+
   async election(a) {
     const { Election } = await import('@zookit/recipes');
     const times = [];

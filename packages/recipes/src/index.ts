@@ -15,6 +15,12 @@ export { DoubleBarrier } from './double-barrier.js';
 export { Counter, type CounterOptions } from './counter.js';
 export { DataWatch, type DataWatchCallback } from './data-watch.js';
 export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
+export {
+  DistributedQueue, type DistributedQueueOptions, type PutOptions, type ConsumeOptions, type StopConsuming,
+} from './queue/queue.js';
+export type { QueueItem, QueueHandler, QueueHandlerContext } from './queue/handler.js';
+export type { QueueFormatName } from './queue/format.js';
+export type { ConsumerStats } from './queue/consumer.js';
 export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
 export {
   RecipeTimeoutError, LockTimeoutError, RecipeDataError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError,
