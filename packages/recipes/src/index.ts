@@ -8,7 +8,7 @@ export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 export type { RecipeEvents } from './events.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
-export { Election, type ElectionOptions } from './election.js';
+export { Election, type ElectionOptions, type RunForeverOptions } from './election.js';
 export { LeaderLatch, type LeaderLatchEvents, type LeaderLatchOptions } from './leader-latch.js';
 export { Barrier } from './barrier.js';
 export { DoubleBarrier } from './double-barrier.js';
