@@ -231,7 +231,7 @@ class Contender {
 }
 
 /** Our node from an attempt with this prefix, if it exists and belongs to the current session. */
-async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promise<Attempt | undefined> {
+export async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promise<Attempt | undefined> {
   let children: string[];
   try {
     children = await zk.getChildren(path);

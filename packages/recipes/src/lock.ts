@@ -153,7 +153,7 @@ export class Lock {
 }
 
 /** Bad options throw before anything is sent. */
-function checkLockOptions(options: LockOptions): void {
+export function checkLockOptions(options: LockOptions): void {
   if (options.identifier !== undefined && typeof options.identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
   if (options.naming !== undefined && options.naming !== 'curator' && options.naming !== 'kazoo') {
     throw new InvalidArgumentError('naming', `must be 'curator' or 'kazoo', got ${String(options.naming)}`);

@@ -2,7 +2,7 @@
 // and kazoo 2.8 (Debian python3-kazoo): revocation, the V2 semaphore, the time lease and
 // the set partitioner, each on one server with both peers.
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Lock } from '../src/index.js';
+import { Lock, Semaphore } from '../src/index.js';
 import { harness } from './helpers.js';
 import { LinePeer, compileJavaPeer } from './peer-process.js';
 
@@ -51,4 +51,49 @@ describe('revocation with Curator 5.4', () => {
     expect(lease.isHeld).toBe(true);
     await lease.release();
   }, 60_000);
+});
+
+describe('InterProcessSemaphoreV2 with Curator 5.4', () => {
+  it("Java and Node holders share one semaphore (maxLeases 2) and never exceed it; waiters of both kinds are served", async () => {
+    const zk = await h.client();
+    const [a, b] = await Promise.all([curator(), curator()]);
+    const abs = `${zk.chroot}/interop/v2`;
+    const sem = (id: string) => new Semaphore(zk, '/interop/v2', { maxLeases: 2, naming: 'curator', identifier: id });
+    const leases = () => zk.getChildren('/interop/v2/leases').then((c) => c.length, () => 0);
+    const held = new Set<string>();
+    const enter = (id: string) => {
+      held.add(id);
+      expect(held.size).toBeLessThanOrEqual(2);
+    };
+    // 1. a Java holder and a Node holder fill it
+    a.proc.stdin.write(`sem ${abs} 2 java-a\n`);
+    enter(await a.next('SEM_ACQUIRED'));
+    const x = sem('node-x');
+    await x.acquire({ timeout: 30_000 });
+    enter('node-x');
+    // 2. a Java waiter counts (holding the mutex); a Node waiter queues on the mutex; tryAcquire says no
+    b.proc.stdin.write(`sem ${abs} 2 java-b\n`);
+    await expect.poll(leases, { timeout: 20_000 }).toBe(3);
+    const y = sem('node-y');
+    const yAcquired = y.acquire({ timeout: 60_000 });
+    expect(await sem('node-z').tryAcquire()).toBeNull();
+    expect(b.seen('SEM_ACQUIRED')).toEqual([]);
+    // 3. the Node holder leaves: the Java waiter (first in line) gets the slot, the Node waiter counts next
+    held.delete('node-x');
+    await x.release();
+    enter(await b.next('SEM_ACQUIRED'));
+    await expect.poll(leases, { timeout: 20_000 }).toBe(3);
+    expect(y.isAcquired).toBe(false);
+    // 4. a Java holder leaves: the Node waiter gets the slot
+    a.proc.stdin.write('sem-release\n');
+    await a.next('SEM_RELEASED');
+    held.delete('java-a');
+    await yAcquired;
+    enter('node-y');
+    expect(await y.leaseHolders()).toEqual(['java-b', 'node-y']);
+    b.proc.stdin.write('sem-release\n');
+    await b.next('SEM_RELEASED');
+    await y.release();
+    await expect.poll(leases).toBe(0);
+  }, 120_000);
 });

@@ -50,6 +50,7 @@ public class CuratorWorkPeer {
       } else if (w[0].equals("sem")) {
         sem = new InterProcessSemaphoreV2(client, w[1], Integer.parseInt(w[2]));
         semId = w[3];
+        sem.setNodeData(semId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         lease = sem.acquire();
         say("SEM_ACQUIRED " + semId);
       } else if (w[0].equals("sem-release")) {
