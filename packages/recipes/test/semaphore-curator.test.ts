@@ -63,10 +63,10 @@ describe("Semaphore with naming: 'curator' (InterProcessSemaphoreV2's protocol)"
 
   it("a lease's signal aborts when its node is deleted; bad naming throws before anything is sent", async () => {
     const [zk, other] = await h.clients(2);
-    const lease = await new Semaphore(zk, '/v2/sig', { naming: 'curator' }).acquire();
+    const lease = await new Semaphore(zk!, '/v2/sig', { naming: 'curator' }).acquire();
     await other!.delete(lease.path);
     expect(((await aborted(lease.signal)) as OwnershipLostError).reason).toBe('deleted');
-    expect(() => new Semaphore(zk, '/v2/sig', { naming: 'kazoo' as never })).toThrow(InvalidArgumentError);
-    expect(() => new Semaphore(zk, '/v2/sig', { naming: 'curator', suspendedGrace: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new Semaphore(zk!, '/v2/sig', { naming: 'kazoo' as never })).toThrow(InvalidArgumentError);
+    expect(() => new Semaphore(zk!, '/v2/sig', { naming: 'curator', suspendedGrace: -1 })).toThrow(InvalidArgumentError);
   });
 });
