@@ -29,3 +29,4 @@ export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from '.
 export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
 export { GroupMember, type GroupMemberEvents } from './group-member.js';
 export { Party, ShallowParty } from './party.js';
+export { TimedLease, type TimedLeaseOptions, type HeldTimedLease } from './timed-lease.js';

@@ -2,9 +2,10 @@
 // and kazoo 2.8 (Debian python3-kazoo): revocation, the V2 semaphore, the time lease and
 // the set partitioner, each on one server with both peers.
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Lock, Semaphore } from '../src/index.js';
+import path from 'node:path';
+import { Lock, Semaphore, TimedLease } from '../src/index.js';
 import { harness } from './helpers.js';
-import { LinePeer, compileJavaPeer } from './peer-process.js';
+import { LinePeer, PEERS, compileJavaPeer } from './peer-process.js';
 
 const h = harness();
 let classPath = '';
@@ -19,6 +20,13 @@ afterEach(async () => {
 
 async function curator(): Promise<LinePeer> {
   const peer = new LinePeer('java', ['-cp', classPath, 'CuratorWorkPeer', inject('zkConnect')]);
+  peers.push(peer);
+  await peer.next('STARTED');
+  return peer;
+}
+
+async function kazoo(): Promise<LinePeer> {
+  const peer = new LinePeer('/usr/bin/python3', [path.join(PEERS, 'kazoo_work_peer.py'), inject('zkConnect')]);
   peers.push(peer);
   await peer.next('STARTED');
   return peer;
@@ -96,4 +104,26 @@ describe('InterProcessSemaphoreV2 with Curator 5.4', () => {
     await y.release();
     await expect.poll(leases).toBe(0);
   }, 120_000);
+});
+
+describe('TimedLease with kazoo 2.8 NonBlockingLease', () => {
+  it('a zookit holder keeps kazoo out; after release kazoo takes it and zookit is kept out; after kazoo\'s end passes zookit takes it', async () => {
+    const zk = await h.client();
+    const peer = await kazoo();
+    const abs = `${zk.chroot}/interop/lease`;
+    const ours = new TimedLease(zk, '/interop/lease', { duration: 60_000, identifier: 'zookit' });
+    const lease = await ours.tryAcquire();
+    expect(lease).not.toBeNull();
+    expect(await peer.ask(`lease ${abs} 60 kazoo`, 'LEASE')).toBe('false');
+    await lease!.release();
+    expect(await peer.ask(`lease ${abs} 2 kazoo`, 'LEASE')).toBe('true');
+    expect(await ours.tryAcquire()).toBeNull();
+    // kazoo's end is its client clock to the second: poll until it has passed
+    let taken: Awaited<ReturnType<TimedLease['tryAcquire']>> = null;
+    await expect.poll(async () => (taken ??= await ours.tryAcquire()) !== null, { timeout: 10_000, interval: 250 }).toBe(true);
+    // kazoo reads our node: held by zookit, not by kazoo
+    expect(await peer.ask(`lease ${abs} 60 kazoo`, 'LEASE')).toBe('false');
+    expect(await peer.ask(`lease ${abs} 60 zookit`, 'LEASE')).toBe('true'); // the same identity renews, as in kazoo
+    expect(JSON.parse((await zk.get('/interop/lease/lease_holder')).data.toString()).holder).toBe('zookit');
+  }, 60_000);
 });
