@@ -29,4 +29,5 @@ export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from '.
 export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
 export { GroupMember, type GroupMemberEvents } from './group-member.js';
 export { Party, ShallowParty } from './party.js';
+export { SetPartitioner, type SetPartitionerOptions, type Assignment } from './set-partitioner.js';
 export { TimedLease, type TimedLeaseOptions, type HeldTimedLease } from './timed-lease.js';
