@@ -83,11 +83,16 @@ export class SetPartitioner implements AsyncIterable<Assignment> {
     return this.#run();
   }
 
-  /** Releases every lock, leaves the party and ends the iteration. Idempotent. */
+  /**
+   * Releases every lock, leaves the party and ends the iteration. Idempotent. Resolves once
+   * the nodes are deleted; while disconnected it resolves at once and the deletes go on in
+   * the background (done once the connection is back, or gone with the session).
+   */
   async close(): Promise<void> {
     this.#closed.abort(new CancelledError(`${this.path}: partitioner closed`));
-    await this.#releaseAll();
-    await this.#party.leave();
+    const done = Promise.all([this.#releaseAll(), this.#party.leave()]);
+    done.catch(() => {});
+    if (this.#zk.state === ConnectionState.CONNECTED) await done.then(() => undefined, () => undefined);
   }
 
   async *#run(): AsyncGenerator<Assignment, void, undefined> {
