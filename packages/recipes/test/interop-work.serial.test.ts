@@ -3,7 +3,7 @@
 // the set partitioner, each on one server with both peers.
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import path from 'node:path';
-import { Lock, Semaphore, TimedLease } from '../src/index.js';
+import { Lock, Semaphore, SetPartitioner, TimedLease } from '../src/index.js';
 import { harness } from './helpers.js';
 import { LinePeer, PEERS, compileJavaPeer } from './peer-process.js';
 
@@ -126,4 +126,24 @@ describe('TimedLease with kazoo 2.8 NonBlockingLease', () => {
     expect(await peer.ask(`lease ${abs} 60 zookit`, 'LEASE')).toBe('true'); // the same identity renews, as in kazoo
     expect(JSON.parse((await zk.get('/interop/lease/lease_holder')).data.toString()).holder).toBe('zookit');
   }, 60_000);
+});
+
+describe('SetPartitioner with kazoo 2.8', () => {
+  it('a kazoo SetPartitioner and a zookit one share a set: kazoo alone holds all; zookit joins and they split it; zookit leaves and kazoo holds all again', async () => {
+    const zk = await h.client();
+    const peer = await kazoo();
+    const items = ['a', 'b', 'c', 'd', 'e'];
+    peer.proc.stdin.write(`partition ${zk.chroot}/interop/sp ${items.join(',')} kazoo\n`);
+    expect(await peer.next('ACQUIRED')).toBe('a,b,c,d,e');
+    const ours = new SetPartitioner(zk, '/interop/sp', items, { identifier: 'zookit', timeBoundary: 500 });
+    const it = ours[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.value!.items).toEqual(['b', 'd']); // sorted members: kazoo, zookit
+    expect(await peer.next('ACQUIRED', 30_000)).toBe('a,c,e');
+    expect(peer.seen('RELEASE').length).toBeGreaterThanOrEqual(1);
+    await ours.close();
+    await it.return!();
+    expect(await peer.next('ACQUIRED', 30_000)).toBe('a,b,c,d,e');
+    expect(peer.seen('FAILED')).toEqual([]);
+  }, 90_000);
 });
