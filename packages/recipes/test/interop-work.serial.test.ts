@@ -106,6 +106,37 @@ describe('InterProcessSemaphoreV2 with Curator 5.4', () => {
   }, 120_000);
 });
 
+describe('InterProcessSemaphoreV2 churn with Curator 5.4', () => {
+  it('2 Java and 2 Node participants × 8 acquisitions at maxLeases 2: every holder counts at most 2 holders', async () => {
+    const zk = await h.client();
+    const java = await Promise.all([curator(), curator()]);
+    const abs = (p: string) => `${zk.chroot}${p}`;
+    await zk.create('/interop/churn-holders', null, { makePath: true });
+    for (const [i, peer] of java.entries()) peer.proc.stdin.write(`churn ${abs('/interop/churn')} 2 java${i} 8 ${abs('/interop/churn-holders')}\n`);
+    const counts: number[] = [];
+    const node = Array.from({ length: 2 }, async (_, i) => {
+      const own = await h.client();
+      const sem = new Semaphore(own, '/interop/churn', { maxLeases: 2, naming: 'curator', identifier: `node${i}` });
+      for (let k = 0; k < 8; k++) {
+        const lease = await sem.acquire({ timeout: 60_000 });
+        await own.create(`/interop/churn-holders/node${i}-${k}`, null, { ephemeral: true });
+        counts.push((await own.getChildren('/interop/churn-holders')).length);
+        await new Promise((r) => setTimeout(r, 30));
+        await own.delete(`/interop/churn-holders/node${i}-${k}`);
+        await lease.release();
+      }
+    });
+    await Promise.all(node);
+    for (const peer of java) {
+      await peer.next('CHURN_DONE', 60_000);
+      counts.push(...peer.seen('COUNT').map(Number));
+    }
+    expect(counts).toHaveLength(32);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(2);
+    expect(await zk.getChildren('/interop/churn/leases')).toEqual([]);
+  }, 120_000);
+});
+
 describe('TimedLease with kazoo 2.8 NonBlockingLease', () => {
   it('a zookit holder keeps kazoo out; after release kazoo takes it and zookit is kept out; after kazoo\'s end passes zookit takes it', async () => {
     const zk = await h.client();

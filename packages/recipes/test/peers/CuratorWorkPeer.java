@@ -3,6 +3,9 @@
 //                           request REVOKE_REQUESTED, releases, RELEASED
 //   revoke <node>           Revoker.attemptRevoke: REVOKED
 //   sem <path> <max> <id>   InterProcessSemaphoreV2 acquire: SEM_ACQUIRED <id>; "sem-release" releases: SEM_RELEASED <id>
+//   churn <path> <max> <id> <n> <markers>
+//                           n × (acquire; create the ephemeral <markers>/<id>-<k>; print
+//                           COUNT <children of markers>; 30 ms; delete it; release), then CHURN_DONE
 //   quit
 // usage: java CuratorWorkPeer <hosts>
 import java.io.BufferedReader;
@@ -53,6 +56,17 @@ public class CuratorWorkPeer {
         sem.setNodeData(semId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         lease = sem.acquire();
         say("SEM_ACQUIRED " + semId);
+      } else if (w[0].equals("churn")) {
+        InterProcessSemaphoreV2 s = new InterProcessSemaphoreV2(client, w[1], Integer.parseInt(w[2]));
+        for (int k = 0; k < Integer.parseInt(w[4]); k++) {
+          Lease l = s.acquire();
+          String marker = client.create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL).forPath(w[5] + "/" + w[3] + "-" + k);
+          say("COUNT " + client.getChildren().forPath(w[5]).size());
+          Thread.sleep(30);
+          client.delete().forPath(marker);
+          l.close();
+        }
+        say("CHURN_DONE");
       } else if (w[0].equals("sem-release")) {
         lease.close();
         say("SEM_RELEASED " + semId);
