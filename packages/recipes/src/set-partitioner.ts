@@ -146,11 +146,8 @@ export class SetPartitioner implements AsyncIterable<Assignment> {
    */
   async #stableMembers(): Promise<{ members: string[]; changed: AbortSignal } | undefined> {
     const scope = new Scope('SetPartitioner', this.path, { signal: this.#closed.signal });
-    for (;;) {
-      if (this.#closed.signal.aborted) return undefined;
-      const changed = new AbortController();
-      const unobserve = this.#zk.observe({ state: (s) => s !== ConnectionState.CONNECTED && changed.abort() });
-      changed.signal.addEventListener('abort', unobserve, { once: true });
+    while (!this.#closed.signal.aborted) {
+      const changed = this.#changeSignal();
       let children: string[];
       try {
         await untilConnected(this.#zk, scope);
@@ -159,16 +156,31 @@ export class SetPartitioner implements AsyncIterable<Assignment> {
         changed.abort();
         if (this.#closed.signal.aborted) return undefined;
         if (!isTransient(err) && !(err instanceof NoNodeError)) throw err;
+        if (err instanceof NoNodeError) await scope.race(new Promise((r) => setTimeout(r, 100))).catch(() => {}); // our member node re-creates it
         continue;
       }
       const settle = deferred();
       const timer = setTimeout(() => settle.resolve(), this.#timeBoundary);
       changed.signal.addEventListener('abort', () => settle.resolve(), { once: true });
-      this.#closed.signal.addEventListener('abort', () => settle.resolve(), { once: true });
       await settle.promise;
       clearTimeout(timer);
-      if (!changed.signal.aborted && !this.#closed.signal.aborted) return { members: children.map((c) => c.slice(c.indexOf('-') + 1)), changed: changed.signal };
+      if (!changed.signal.aborted) return { members: children.map((c) => c.slice(c.indexOf('-') + 1)), changed: changed.signal };
     }
+    return undefined;
+  }
+
+  /** A controller aborted by a change the party listing may not show: the connection leaving CONNECTED, or close(). */
+  #changeSignal(): AbortController {
+    const changed = new AbortController();
+    const unobserve = this.#zk.observe({ state: (s) => s !== ConnectionState.CONNECTED && changed.abort() });
+    const onClose = () => changed.abort();
+    this.#closed.signal.addEventListener('abort', onClose, { once: true });
+    changed.signal.addEventListener('abort', () => {
+      unobserve();
+      this.#closed.signal.removeEventListener('abort', onClose);
+    }, { once: true });
+    if (this.#closed.signal.aborted) changed.abort();
+    return changed;
   }
 
   #lock(item: string): Lock {
