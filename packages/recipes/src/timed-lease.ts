@@ -18,7 +18,7 @@ export interface TimedLeaseOptions {
 }
 
 /** A held {@link TimedLease}: valid until `expiresAt` by the server's clock, whatever happens to the session. */
-export interface HeldTimedLease {
+export interface HeldTimedLease extends AsyncDisposable {
   /** The `lease_holder` node's mzxid of the write that took the lease: a later holder's is larger. */
   readonly fencingToken: bigint;
   /** This holder's identifier. */
@@ -262,5 +262,10 @@ class Held implements HeldTimedLease {
     if (reason && reason.reason !== 'lost') return;
     this.#end('released');
     await this.#ops.release(this.#version);
+  }
+
+  /** `await using lease = await timed.tryAcquire()` releases at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
   }
 }
