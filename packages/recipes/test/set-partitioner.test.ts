@@ -34,7 +34,9 @@ describe('SetPartitioner', () => {
     await expect.poll(() => splitsExactly([a!, b!, c!, d], ITEMS), { timeout: 15_000 }).toBe(true);
     expect(d.items).toEqual(['d']);
     // one leaves (close): the other three split it again
+    const bSignal = b!.current!.signal;
     await b!.partitioner.close();
+    expect(bSignal.aborted).toBe(true);
     await b!.done;
     await expect.poll(() => splitsExactly([a!, c!, d], ITEMS) && b!.items.length === 0, { timeout: 15_000 }).toBe(true);
     expect([a!, c!, d].map((m) => m.error)).toEqual([undefined, undefined, undefined]);
