@@ -51,6 +51,8 @@ export interface ContenderConfig {
   data: string | undefined;
   /** ms a held lease survives SUSPENDED. */
   grace: number;
+  /** Whether a granted lease listens for revocation requests (`'revoke'`). */
+  revocable?: boolean | undefined;
   /** Told when a granted lease ends. */
   onEnd?: ((lease: Ownership) => void) | undefined;
 }
@@ -215,7 +217,7 @@ class Contender {
     }
     if (listing.watch) void zk.removeWatches(path, listing.watch.watcher, { type: 'children', local: true }).catch(() => {});
     this.#attempt = undefined;
-    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt);
+    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt, this.#cfg.revocable === true);
   }
 
   /** Deletes what the attempt left: at once when connected, else in the background once the connection is back. */
@@ -229,7 +231,7 @@ class Contender {
 }
 
 /** Our node from an attempt with this prefix, if it exists and belongs to the current session. */
-async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promise<Attempt | undefined> {
+export async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promise<Attempt | undefined> {
   let children: string[];
   try {
     children = await zk.getChildren(path);
