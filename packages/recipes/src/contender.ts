@@ -13,7 +13,7 @@ import { Ownership } from './ownership.js';
 import { deferred, type Deferred, type Scope } from './wait.js';
 
 /** What a contender does after looking at the queue. */
-export type Decision = { acquired: true } | { acquired: false; watch: string } | { acquired: false; watchChildren: true };
+type Decision = { acquired: true } | { acquired: false; watch: string } | { acquired: false; watchChildren: true };
 
 /** A recipe's rule: given the sorted contenders and our index, acquire or wait. */
 export type Decide = (sorted: readonly ParsedChild[], index: number) => Decision;

@@ -3,7 +3,7 @@ import type { ZooKeeperClient } from '@zookit/client';
 import type { EventMap, RecipeEvents } from './events.js';
 
 interface Entry {
-  fn: (...args: never[]) => void;
+  fn: (...args: never[]) => unknown;
   once: boolean;
 }
 
@@ -42,10 +42,10 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
     const list = this.#listeners.get(event);
     if (!list) return;
     if (list.some((e) => e.once)) this.#set(event, list.filter((e) => !e.once));
-    for (const { fn } of list) this.#zk.runCallback(`${this.#label} '${event}' listener`, fn as (...a: Parameters<E[K]>) => void, ...args);
+    for (const { fn } of list) this.#zk.runCallback(`${this.#label} '${event}' listener`, fn as (...a: Parameters<E[K]>) => unknown, ...args);
   }
 
-  #add(event: string, fn: (...args: never[]) => void, once: boolean): this {
+  #add(event: string, fn: (...args: never[]) => unknown, once: boolean): this {
     this.#set(event, [...(this.#listeners.get(event) ?? []), { fn, once }]);
     return this;
   }

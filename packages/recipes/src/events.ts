@@ -1,5 +1,5 @@
 /** Listener signatures by event name. */
-export type EventMap<E> = { [K in keyof E]: (...args: never[]) => void };
+export type EventMap<E> = { [K in keyof E]: (...args: never[]) => unknown };
 
 /**
  * Events of a recipe object. Each listener runs isolated: a throw or a rejected promise

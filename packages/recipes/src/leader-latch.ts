@@ -13,10 +13,10 @@ import { Scope, deferred, whenAborted } from './wait.js';
 
 /** Events of {@link LeaderLatch}. */
 export interface LeaderLatchEvents {
-  /** This participant became leader; `signal` aborts when it stops being leader. */
-  isLeader: (signal: AbortSignal) => void;
-  /** This participant stopped being leader. */
-  notLeader: () => void;
+  /** This participant became leader; `signal` aborts when it stops being leader. May be async (a rejection is reported). */
+  isLeader: (signal: AbortSignal) => unknown;
+  /** This participant stopped being leader. May be async (a rejection is reported). */
+  notLeader: () => unknown;
 }
 
 /** Options of {@link LeaderLatch}. */

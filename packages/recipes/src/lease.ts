@@ -6,9 +6,10 @@ export interface LeaseEvents {
   /**
    * `true` when the connection is lost while the lease is held within its grace period
    * (ownership uncertain); `false` once the connection is back **and** the node was
-   * verified (exists, owned by our session). Not emitted once the lease has ended.
+   * verified (exists, owned by our session). Not emitted once the lease has ended. May be
+   * async (a rejection is reported).
    */
-  uncertain: (uncertain: boolean) => void;
+  uncertain: (uncertain: boolean) => unknown;
 }
 
 /** Fraction of the negotiated session timeout kept as a safety margin by {@link Lease.validUntil}. */

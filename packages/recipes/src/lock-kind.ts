@@ -13,7 +13,7 @@ export interface LockSpec {
 }
 
 /** A plain Lock's queue. */
-export const PLAIN_LOCK: LockSpec = { kind: { role: 'lock', decide: decideExclusive }, watchesChildren: false, recipe: 'Lock' };
+const PLAIN_LOCK: LockSpec = { kind: { role: 'lock', decide: decideExclusive }, watchesChildren: false, recipe: 'Lock' };
 
 const specs = new WeakMap<object, LockSpec>();
 

@@ -54,17 +54,6 @@ export function aborted(signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
 }
 
-/** Resolves once `predicate` holds, polling `check` on events only through the caller; bounded. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /**
  * A shared history: each holder enters with its token, leaves later. Detects overlaps
  * beyond `capacity` and tokens that go backwards for exclusive holders.

@@ -37,7 +37,7 @@ class Peer {
       }
     });
     this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
-    this.exited.then((code) => {
+    void this.exited.then((code) => {
       if (code !== 0 && code !== null) console.error(`peer exited ${code}: ${stderr.slice(-2000)}`);
     });
   }
@@ -48,7 +48,7 @@ class Peer {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`peer did not print ${line} within ${timeout} ms; got ${JSON.stringify(this.lines)}`)), timeout);
       this.#waiters.push({ line, resolve: (at) => (clearTimeout(t), resolve(at)) });
-      this.exited.then(() => reject(new Error(`peer exited before ${line}`)));
+      void this.exited.then(() => reject(new Error(`peer exited before ${line}`)));
     });
   }
   /** Tells the peer to release; returns the time. */

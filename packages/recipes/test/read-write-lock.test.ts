@@ -84,7 +84,7 @@ describe('Semaphore', () => {
     const watches0 = contenderStats.watches;
     const waiters = waiterZks.map((zk) => new Semaphore(zk, '/sem/once', { maxLeases: 1 }));
     const pending = waiters.map((w) => w.acquire({ timeout: 10_000 }));
-    pending.forEach((p) => p.catch(() => {}));
+    for (const p of pending) p.catch(() => {});
     await expect.poll(() => contenderStats.watches - watches0).toBeGreaterThanOrEqual(3);
     await holder.release();
     await Promise.all(pending.map(async (p) => (await p).release())); // each releases once it holds
