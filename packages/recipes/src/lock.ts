@@ -103,6 +103,7 @@ export class Lock {
       naming: this.#options.naming ?? 'curator',
       data: this.#options.identifier,
       grace: this.#options.suspendedGrace ?? 0,
+      recipe: spec.recipe,
       onEnd: (l) => {
         if (this.#lease === l) this.#lease = undefined;
       },

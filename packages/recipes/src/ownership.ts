@@ -4,6 +4,7 @@ import { Emitter } from './emitter.js';
 import { OwnershipLostError, type LossReason } from './errors.js';
 import { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 import { guaranteedDelete } from './nodes.js';
+import { publishEnded, type LeaseTrace } from './tracing.js';
 
 /**
  * The implementation of {@link Lease}: one held contender node, watched, ended on
@@ -30,6 +31,8 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
   #armed = false;
   #verifying = false;
   #armSoon: ReturnType<typeof setImmediate> | undefined;
+  readonly #trace: LeaseTrace | undefined;
+  readonly #grantedAt = performance.now();
 
   /**
    * Created by the contender when it wins. `confirmedAt` is the `performance.now()` at
@@ -41,6 +44,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     grace: number,
     onEnd?: (lease: Ownership) => void,
     confirmedAt: number = performance.now(),
+    trace?: LeaseTrace,
   ) {
     super(zk, 'Lease');
     this.#zk = zk;
@@ -50,6 +54,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     this.#grace = grace;
     this.#onEnd = onEnd;
     this.#confirmedAt = confirmedAt;
+    this.#trace = trace;
     // The internal channel: notified before any user listener, which cannot break it.
     this.#unobserve = zk.observe({ state: this.#onState, closing: this.#onClosing });
     // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease
@@ -207,6 +212,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     this.#armSoon = undefined;
     this.#unobserve();
     this.#ac.abort(new OwnershipLostError(this.path, reason));
+    if (this.#trace) publishEnded(this.#trace, this, reason, performance.now() - this.#grantedAt);
     this.#released = deleteNode ? guaranteedDelete(this.#zk, this.path, this.sessionId) : Promise.resolve();
     this.#released.catch(() => {});
     this.#onEnd?.(this);
