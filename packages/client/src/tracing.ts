@@ -3,6 +3,7 @@
 // channel has no subscriber. No message carries a secret: no session password, no
 // auth data, no SASL credentials.
 import diagnostics_channel from 'node:diagnostics_channel';
+import { ConnectionLossError } from './errors.js';
 import type { ConnectionState } from './types.js';
 
 /** The channel names, as published (stable). */
@@ -29,8 +30,7 @@ export interface ServerAddress {
 
 /**
  * The context of one `zookit:request` trace. Filled in as the request goes: `xid` once
- * encoded, `server` once sent; at the end `result` or `error` (set by the TracingChannel)
- * and `code`: ZooKeeper's code name (`OK`, `NONODE`, ...) or, for an error that is not a
+ * encoded, `server` once sent; at the end `result` (except for getACL) or `error`, and `code`: ZooKeeper's code name (`OK`, `NONODE`, ...) or, for an error that is not a
  * server's answer (a closed client, a request too large), the error's class name.
  */
 export interface RequestMessage {
@@ -101,15 +101,35 @@ function codeOf(err: unknown): string {
   return err instanceof Error ? err.constructor.name : 'Error';
 }
 
-/** Runs `send` inside a `zookit:request` trace; `code` is set before the trace ends. */
+/**
+ * Runs `send` inside a `zookit:request` trace: `start` and `end` around the send,
+ * then `error` (on failure), `asyncStart` and `asyncEnd` once the reply settled, with
+ * `code` set. A getACL's result is left out (digest ACLs carry password hashes).
+ */
 export function traceRequest<T>(ctx: RequestMessage, send: () => Promise<T>): Promise<T> {
-  return requestChannel.tracePromise(() => send().then((value) => {
-    ctx.code = 'OK';
-    return value;
-  }, (err: unknown) => {
-    ctx.code = codeOf(err);
-    throw err;
-  }), ctx);
+  const ch = requestChannel;
+  const settled = (): void => {
+    ch.asyncStart.publish(ctx);
+    ch.asyncEnd.publish(ctx);
+  };
+  return ch.start.runStores(ctx, () => {
+    try {
+      return send().then((value) => {
+        ctx.code = 'OK';
+        if (ctx.op !== 'getACL') ctx.result = value;
+        settled();
+        return value;
+      }, (err: unknown) => {
+        ctx.code = codeOf(err);
+        ctx.error = err;
+        ch.error.publish(ctx);
+        settled();
+        throw err;
+      });
+    } finally {
+      ch.end.publish(ctx);
+    }
+  });
 }
 
 /** One `zookit:connect` trace at a time: begun with an attempt, ended by its outcome. */
@@ -134,12 +154,12 @@ export class ConnectTrace {
     this.#finish(ctx, 'connected');
   }
 
-  /** The attempt ended without a session (`error`: why, when known). */
+  /** The attempt ended without a session; a failed one carries its `error` (a ConnectionLossError when the server just closed). */
   ended(outcome: 'failed' | 'expired' | 'closed', error: Error | undefined): void {
     const ctx = this.#take();
     if (!ctx) return;
-    if (error) {
-      ctx.error = error;
+    if (outcome === 'failed') {
+      ctx.error = error ?? new ConnectionLossError({ op: 'connect' }, 'CONNECTIONLOSS: the server closed the connection during the handshake');
       connectChannel.error.publish(ctx);
     }
     this.#finish(ctx, outcome);
