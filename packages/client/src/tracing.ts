@@ -55,6 +55,8 @@ export interface ConnectMessage {
   server: ServerAddress;
   /** The session id asked to resume (`0x0`: a new session). */
   sessionId: string;
+  /** Whether this client had a connection before (an attempt to get back, not the first). */
+  reconnect: boolean;
   /** At the end: `connected`, `failed`, `expired` (the server refused the held session) or `closed` (the client stopped). */
   outcome?: 'connected' | 'failed' | 'expired' | 'closed';
   /** When connected: the session timeout the server granted (ms). */
@@ -136,10 +138,10 @@ export function traceRequest<T>(ctx: RequestMessage, send: () => Promise<T>): Pr
 export class ConnectTrace {
   #ctx: ConnectMessage | null = null;
 
-  begin(host: string, port: number, sessionId: bigint): void {
+  begin(host: string, port: number, sessionId: bigint, reconnect: boolean): void {
     this.#ctx = null;
     if (!connectChannel.hasSubscribers) return;
-    const ctx: ConnectMessage = { server: { address: host, port }, sessionId: hexId(sessionId) };
+    const ctx: ConnectMessage = { server: { address: host, port }, sessionId: hexId(sessionId), reconnect };
     this.#ctx = ctx;
     connectChannel.start.publish(ctx);
     connectChannel.end.publish(ctx);

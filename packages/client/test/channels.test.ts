@@ -110,7 +110,7 @@ describe('diagnostics channels', () => {
     const first = zk.sessionId;
     expect(connect.items.map((t) => t.phase)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
     expect(connect.items[3]!.ctx).toEqual({
-      server: { address: '127.0.0.1', port: proxy.port }, sessionId: '0x0', outcome: 'connected', negotiatedTimeout: 4_000, readOnly: false, resumed: false,
+      server: { address: '127.0.0.1', port: proxy.port }, sessionId: '0x0', reconnect: false, outcome: 'connected', negotiatedTimeout: 4_000, readOnly: false, resumed: false,
     });
     // A refused attempt, then a resumed session.
     proxy.refuse();
@@ -122,7 +122,7 @@ describe('diagnostics channels', () => {
     expect(failed.error).toBeInstanceOf(Error);
     proxy.heal();
     await zk.waitForState('CONNECTED', { timeout: 10_000 });
-    expect(connect.items.at(-1)!.ctx).toMatchObject({ outcome: 'connected', resumed: true, sessionId: hex(first) });
+    expect(connect.items.at(-1)!.ctx).toMatchObject({ outcome: 'connected', resumed: true, reconnect: true, sessionId: hex(first) });
     // A real expiry: expired, then a new session established.
     await expireSession(zk, { connectString: inject('zkConnect') });
     await expect.poll(() => sessions.items.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);

@@ -237,7 +237,7 @@ export class Session {
     this.#current = target;
     this.#enter('connecting');
     this.#attempts.began();
-    this.#connectTrace.begin(target.host, target.port, this.#key.sessionId);
+    this.#connectTrace.begin(target.host, target.port, this.#key.sessionId, this.#seenSession);
     this.#log('debug', 'connecting', { host: target.host, port: target.port });
     let transport: SocketTransport;
     try {
