@@ -12,5 +12,6 @@ export function templatePath(path: string): string {
   return path
     .replace(/_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-/g, '_c_{uuid}-')
     .replace(/(^|\/)[0-9a-f]{32}__/g, '$1{id}__')
-    .replace(/-?\d{10}(?=\/|$)/g, '{seq}');
+    .replace(/(?<=-)-\d{10}(?=\/|$)/g, '{seq}')
+    .replace(/\d{10}(?=\/|$)/g, '{seq}');
 }
