@@ -86,11 +86,22 @@ export type WatchMessage =
   | { event: 'dropped'; watchers: number }
   | { event: 'rearmed'; paths: number; batches: number };
 
-export const requestChannel = diagnostics_channel.tracingChannel<RequestMessage, RequestMessage>(CHANNELS.request);
-export const connectChannel = diagnostics_channel.tracingChannel<ConnectMessage, ConnectMessage>(CHANNELS.connect);
+const requestChannel = diagnostics_channel.tracingChannel<RequestMessage, RequestMessage>(CHANNELS.request);
+const connectChannel = diagnostics_channel.tracingChannel<ConnectMessage, ConnectMessage>(CHANNELS.connect);
 export const stateChannel = diagnostics_channel.channel(CHANNELS.state);
 export const sessionChannel = diagnostics_channel.channel(CHANNELS.session);
 export const watchChannel = diagnostics_channel.channel(CHANNELS.watch);
+
+type AnyTracingChannel = ReturnType<typeof diagnostics_channel.tracingChannel>;
+/** `TracingChannel.hasSubscribers` came with Node 20.13 and 22.0; before, ask its five channels. */
+const tracingHasSubscribers: (tc: AnyTracingChannel) => boolean = 'hasSubscribers' in requestChannel
+  ? (tc) => tc.hasSubscribers
+  : (tc) => tc.start.hasSubscribers || tc.end.hasSubscribers || tc.asyncStart.hasSubscribers || tc.asyncEnd.hasSubscribers || tc.error.hasSubscribers;
+
+/** Whether anything listens on `zookit:request` (checked per request: no allocation when nothing does). */
+export function requestTraced(): boolean {
+  return tracingHasSubscribers(requestChannel);
+}
 
 /** `0x`-prefixed hex, as the server logs session ids. */
 export function hexId(id: bigint): string {
@@ -140,7 +151,7 @@ export class ConnectTrace {
 
   begin(host: string, port: number, sessionId: bigint, reconnect: boolean): void {
     this.#ctx = null;
-    if (!connectChannel.hasSubscribers) return;
+    if (!tracingHasSubscribers(connectChannel)) return;
     const ctx: ConnectMessage = { server: { address: host, port }, sessionId: hexId(sessionId), reconnect };
     this.#ctx = ctx;
     connectChannel.start.publish(ctx);

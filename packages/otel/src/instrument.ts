@@ -13,7 +13,8 @@ export interface InstrumentOptions {
   /**
    * Turns a path into the part of a span's name after the operation (default:
    * {@link templatePath}, which replaces sequence suffixes and random prefixes);
-   * `false` keeps paths as they are. The full path is always in `zookit.path`.
+   * `false` keeps paths as they are. The full path is always in `zookit.path`. A template
+   * that throws is reported through OpenTelemetry's `diag` logger, and the path used as it is.
    */
   pathTemplate?: ((path: string) => string) | false;
 }

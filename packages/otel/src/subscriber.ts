@@ -1,5 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
-import { SpanKind, SpanStatusCode, context, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, diag, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { CHANNELS, ConnectionState, type ConnectMessage, type RequestMessage, type SessionMessage, type StateMessage } from '@zookit/client';
 import type { RecipeMessage } from '@zookit/recipes';
 import * as A from './attributes.js';
@@ -65,10 +65,20 @@ export class Subscriber {
     const attributes: Attributes = { [A.DB_SYSTEM_NAME]: A.SYSTEM, [A.DB_OPERATION_NAME]: ctx.op, [A.ZK_SESSION_ID]: ctx.sessionId };
     if (ctx.path !== undefined) attributes[A.ZK_PATH] = ctx.path;
     if (ctx.ops !== undefined && ctx.ops > 1) attributes[A.DB_OPERATION_BATCH_SIZE] = ctx.ops;
-    const name = ctx.path === undefined ? ctx.op : `${ctx.op} ${this.#template(ctx.path)}`;
+    const name = ctx.path === undefined ? ctx.op : `${ctx.op} ${this.#templated(ctx.path)}`;
     const span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active());
     this.#open.set(ctx, { span, began: performance.now() });
     this.#m.outstanding.add(1);
+  }
+
+  /** The caller's template, isolated: a throw is reported through OpenTelemetry's `diag` and the path used as it is. */
+  #templated(path: string): string {
+    try {
+      return String(this.#template(path));
+    } catch (err) {
+      diag.error(`@zookit/otel: pathTemplate threw for ${path}; the path is used as it is`, err);
+      return path;
+    }
   }
 
   #requestEnd(ctx: RequestMessage): void {

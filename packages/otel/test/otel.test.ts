@@ -1,7 +1,7 @@
 // @zookit/otel against a real server, read through the SDK's in-memory exporters: a
 // scripted run (reads, a failing create, a transaction, a lock handoff, a connection
 // cut, a session expiry) gives exactly the expected spans and metrics.
-import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
+import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -180,5 +180,23 @@ describe('@zookit/otel', () => {
     expect(templatePath('/q/0123456789abcdef0123456789abcdef__rlock__0000000003/x')).toBe('/q/{id}__rlock__{seq}/x');
     expect(templatePath('/q/item-0000000012')).toBe('/q/item-{seq}');
     expect(() => instrument({ pathTemplate: 'no' as never })).toThrow(/pathTemplate/);
+  });
+
+  it('a pathTemplate that throws is reported through diag, and the request still gets its span and its answer', async () => {
+    const { spans, tracerProvider, meterProvider } = providers();
+    const reported: unknown[][] = [];
+    const noop = () => {};
+    diag.setLogger({ error: (...args: unknown[]) => reported.push(args), warn: noop, info: noop, debug: noop, verbose: noop }, DiagLogLevel.ERROR);
+    onTestFinished(() => diag.disable());
+    const zk = client(inject('zkConnect'), await freshChroot());
+    await zk.start();
+    instrument({ tracerProvider, meterProvider, pathTemplate: () => {
+      throw new Error('template bug');
+    } });
+    await expect(zk.exists('/nope')).resolves.toBeNull();
+    expect(spans.getFinishedSpans().map((s) => s.name)).toEqual(['exists /nope']);
+    expect(reported).toHaveLength(1);
+    expect(String(reported[0]![0])).toMatch(/pathTemplate threw for \/nope/);
+    expect(reported[0]![1]).toMatchObject({ message: 'template bug' });
   });
 });

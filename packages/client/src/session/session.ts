@@ -24,7 +24,7 @@ import { canMove, type Phase, type SessionHooks } from './phases.js';
 import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
 import { deferred, waitFor } from '../wait.js';
-import { ConnectTrace, hexId, requestChannel, sessionChannel, stateChannel, traceRequest, type RequestMessage } from '../tracing.js';
+import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest, type RequestMessage } from '../tracing.js';
 import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';
@@ -215,7 +215,7 @@ export class Session {
     if (this.#phase === 'new') return Promise.reject(new ClientNotStartedError(op));
     const t = this.#phase === 'connected' ? this.#transport : null;
     if (t) this.#heartbeat.sent();
-    if (!requestChannel.hasSubscribers) return this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t) as Promise<T>;
+    if (!requestTraced()) return this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t) as Promise<T>;
     const cur = this.#current;
     const ctx: RequestMessage = { op, path, xid: 0, sessionId: hexId(this.#key.sessionId), server: t && cur ? { address: cur.host, port: cur.port } : null };
     if (ops !== undefined) ctx.ops = ops;
