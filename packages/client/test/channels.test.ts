@@ -123,8 +123,13 @@ describe('diagnostics channels', () => {
     proxy.heal();
     await zk.waitForState('CONNECTED', { timeout: 10_000 });
     expect(connect.items.at(-1)!.ctx).toMatchObject({ outcome: 'connected', resumed: true, reconnect: true, sessionId: hex(first) });
-    // A real expiry: expired, then a new session established.
-    await expireSession(zk, { connectString: inject('zkConnect') });
+    // A real expiry (our reconnects refused meanwhile, so they cannot race the twin connection): expired, then a new session.
+    proxy.refuse();
+    try {
+      await expireSession(zk, { connectString: inject('zkConnect') });
+    } finally {
+      proxy.heal();
+    }
     await expect.poll(() => sessions.items.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     await zk.waitForState('CONNECTED', { timeout: 10_000 });
     await zk.stop();

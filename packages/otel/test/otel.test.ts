@@ -101,7 +101,13 @@ describe('@zookit/otel', () => {
     await zk.waitForState('SUSPENDED', { timeout: 5_000 });
     await zk.waitForState('CONNECTED', { timeout: 10_000 });
     await zk.exists('/a');
-    await expireSession(zk, { connectString: inject('zkConnect') });
+    // Our reconnects are refused meanwhile, so they cannot race the twin connection (each refused attempt is a failed connect span).
+    proxy.refuse();
+    try {
+      await expireSession(zk, { connectString: inject('zkConnect') });
+    } finally {
+      proxy.heal();
+    }
     await expect.poll(() => zk.sessionId !== 0n && `0x${zk.sessionId.toString(16)}` !== first, { timeout: 10_000 }).toBe(true);
     await zk.waitForState('CONNECTED', { timeout: 10_000 });
     const m = await metrics();
@@ -110,7 +116,9 @@ describe('@zookit/otel', () => {
     const all = spans.getFinishedSpans();
     const mine = all.filter((s) => s.attributes['zookit.session_id'] === first || s.name === 'job' || (s.name === 'connect' && s.attributes['server.port'] === proxy.port));
     const pollSpans = mine.filter((s) => s.name === 'getChildren /locks/h');
-    expect(mine.filter((s) => !pollSpans.includes(s)).map(view)).toEqual([
+    const refused = mine.filter((s) => s.attributes['zookit.connect.outcome'] === 'failed');
+    for (const s of refused) expect(s).toMatchObject({ name: 'connect', status: { code: SpanStatusCode.ERROR } });
+    expect(mine.filter((s) => !pollSpans.includes(s) && !refused.includes(s)).map(view)).toEqual([
       { name: 'connect', outcome: 'connected' },
       { name: 'create /a' },
       { name: 'getData /a' },
@@ -134,7 +142,7 @@ describe('@zookit/otel', () => {
     });
     expect(byName('create /a')[1]!.status.code).toBe(SpanStatusCode.ERROR);
     expect(byName('multi')[0]!.attributes['db.operation.batch.size']).toBe(2);
-    const connects = byName('connect');
+    const connects = byName('connect').filter((s) => !refused.includes(s));
     expect(connects.map((s) => s.attributes['zookit.session.resumed'])).toEqual([false, true, undefined, false]);
     expect(connects[2]!.parentSpanContext).toBeUndefined();
     // The lock clients' requests, with sequence suffixes and random prefixes templated out.
