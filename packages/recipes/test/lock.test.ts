@@ -1,6 +1,7 @@
-import { NoNodeError } from '@zookit/client';
+import { ClientClosedError, NoNodeError } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
 import { Lock, LockTimeoutError, OwnershipLostError, compareSeq, parseChild, sortContenders } from '../src/index.js';
+import { contenderStats } from '../src/contender.js';
 import { History, harness } from './helpers.js';
 
 const h = harness();
@@ -107,6 +108,26 @@ describe('Lock', () => {
     await expect(p).rejects.toBe(reason);
     expect(await z1!.getChildren('/locks/to')).toHaveLength(1);
     await held.release();
+  });
+
+  it('grants no lease on a client that is closing (the listing that would grant it arrives after close() began)', async () => {
+    const [holderZk, waiterZk] = await h.clients(2);
+    const held = await new Lock(holderZk!, '/locks/closing').acquire();
+    const watches0 = contenderStats.watches;
+    const waiting = new Lock(waiterZk!, '/locks/closing').acquire().catch((e: unknown) => e);
+    await expect.poll(() => contenderStats.watches - watches0).toBe(1); // queued behind the holder
+    // The waiter's next listing leaves, then its client starts closing before the reply comes.
+    let closing: Promise<void> | undefined;
+    const getChildren = waiterZk!.getChildren.bind(waiterZk);
+    waiterZk!.getChildren = ((...args: Parameters<typeof getChildren>) => {
+      const listed = getChildren(...args);
+      closing ??= waiterZk!.close();
+      return listed;
+    }) as typeof getChildren;
+    await held.release();
+    expect(await waiting).toBeInstanceOf(ClientClosedError);
+    await closing;
+    expect(await holderZk!.getChildren('/locks/closing')).toEqual([]);
   });
 
   it('release is idempotent, aborts the signal and ends the lease; await using releases', async () => {
