@@ -6,6 +6,7 @@
 export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
 export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 export type { RecipeEvents } from './events.js';
+export type { RecipeMessage } from './tracing.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
 export { Election, type ElectionOptions, type RunForeverOptions } from './election.js';

@@ -110,6 +110,7 @@ export class Lock {
       data: this.#options.identifier,
       grace: this.#options.suspendedGrace ?? 0,
       revocable: this.#options.revocable === true,
+      recipe: spec.recipe,
       onEnd: (l) => {
         if (this.#lease === l) this.#lease = undefined;
       },

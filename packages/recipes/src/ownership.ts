@@ -4,6 +4,7 @@ import { Emitter } from './emitter.js';
 import { OwnershipLostError, type LossReason } from './errors.js';
 import { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 import { guaranteedDelete } from './nodes.js';
+import { publishEnded, type LeaseTrace } from './tracing.js';
 
 /** The data that asks a holder to let go: Curator's `LockInternals.REVOKE_MESSAGE`. */
 export const REVOKE_MESSAGE = '__REVOKE__';
@@ -37,6 +38,8 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
   readonly #revocable: boolean;
   /** Data version of the last revocation request reported (each request is reported once). */
   #revokeVersion = -1;
+  readonly #trace: LeaseTrace | undefined;
+  readonly #grantedAt = performance.now();
 
   /**
    * Created by the contender when it wins. `confirmedAt` is the `performance.now()` at
@@ -49,6 +52,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     onEnd?: (lease: Ownership) => void,
     confirmedAt: number = performance.now(),
     revocable = false,
+    trace?: LeaseTrace,
   ) {
     super(zk, 'Lease');
     this.#zk = zk;
@@ -59,6 +63,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     this.#onEnd = onEnd;
     this.#confirmedAt = confirmedAt;
     this.#revocable = revocable;
+    this.#trace = trace;
     // The internal channel: notified before any user listener, which cannot break it.
     this.#unobserve = zk.observe({ state: this.#onState, closing: this.#onClosing });
     // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease
@@ -232,6 +237,7 @@ export class Ownership extends Emitter<LeaseEvents> implements Lease {
     this.#armSoon = undefined;
     this.#unobserve();
     this.#ac.abort(new OwnershipLostError(this.path, reason));
+    if (this.#trace) publishEnded(this.#trace, this, reason, performance.now() - this.#grantedAt);
     this.#released = deleteNode ? guaranteedDelete(this.#zk, this.path, this.sessionId) : Promise.resolve();
     this.#released.catch(() => {});
     this.#onEnd?.(this);

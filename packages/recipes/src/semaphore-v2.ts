@@ -6,8 +6,10 @@ import { ConnectionState, NoNodeError, basename, isRetryable, type Watcher, type
 import { attemptPrefix } from './attempt-names.js';
 import { isTransient, untilConnected } from './connection.js';
 import { contend, decideExclusive, findOwn, type ContenderConfig } from './contender.js';
+import { RecipeStateError } from './errors.js';
 import { abandonNode, ensureContainer } from './nodes.js';
 import { Ownership, endLease } from './ownership.js';
+import { publishAcquired } from './tracing.js';
 import { deferred, type Scope } from './wait.js';
 
 /** What one V2 semaphore needs. */
@@ -33,7 +35,7 @@ const MAX_ROUNDS = 10_000;
 function mutexConfig(cfg: V2Config): ContenderConfig {
   return {
     zk: cfg.zk, path: `${cfg.path}/locks`, kind: { role: 'lock', decide: decideExclusive }, watchesChildren: false,
-    naming: 'curator', data: undefined, grace: 0,
+    naming: 'curator', data: undefined, grace: 0, recipe: 'Semaphore.mutex',
   };
 }
 
@@ -44,6 +46,7 @@ function mutexConfig(cfg: V2Config): ContenderConfig {
  * mutex could leave every participant waiting for the others).
  */
 export async function acquireV2(cfg: V2Config, scope: Scope, nonBlocking: boolean): Promise<Ownership | null> {
+  const began = performance.now();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     scope.check();
     const mutex = await contend(mutexConfig(cfg), scope, nonBlocking);
@@ -55,6 +58,7 @@ export async function acquireV2(cfg: V2Config, scope: Scope, nonBlocking: boolea
       if (lease !== undefined) {
         node = undefined; // handed over (or null: deleted below)
         if (lease === null) return null;
+        publishAcquired({ recipe: 'Semaphore', path: cfg.path }, lease, performance.now() - began);
         return lease;
       }
     } catch (err) {
@@ -66,7 +70,7 @@ export async function acquireV2(cfg: V2Config, scope: Scope, nonBlocking: boolea
     }
     await untilConnected(cfg.zk, scope);
   }
-  throw new Error(`${cfg.path}: semaphore acquisition gave up after ${MAX_ROUNDS} rounds`);
+  throw new RecipeStateError(`${cfg.path}: semaphore acquisition gave up after ${MAX_ROUNDS} rounds`);
 }
 
 /** Creates our protected lease node (adopting it when the reply was lost); `undefined`: start over. */
@@ -111,7 +115,7 @@ async function countUntilFree(cfg: V2Config, node: LeaseNode, mutexLost: AbortSi
     if (children.length <= cfg.maxLeases) {
       void zk.removeWatches(leases, watcher, { type: 'children', local: true }).catch(() => {});
       if (zk.state !== ConnectionState.CONNECTED || zk.sessionId !== node.session) return undefined;
-      return new Ownership(zk, node, cfg.grace, cfg.onEnd, sentAt);
+      return new Ownership(zk, node, cfg.grace, cfg.onEnd, sentAt, false, { recipe: 'Semaphore', path: cfg.path });
     }
     if (nonBlocking) {
       void zk.removeWatches(leases, watcher, { type: 'children', local: true }).catch(() => {});
