@@ -28,16 +28,8 @@ export {
 } from './server.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
 export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
-export {
-  FaultProxy,
-  type FaultProxyOptions,
-  type FaultProxyStats,
-  type FaultMode,
-  type ProxyConnection,
-  type DataInterceptor,
-  type CutEvent,
-  type CutAfterRequestHandle,
-} from './fault-proxy.js';
+export { FaultProxy, type FaultProxyOptions, type FaultMode, type DataInterceptor, type CutAfterRequestHandle } from './fault-proxy.js';
+export type { FaultProxyStats, ProxyConnection, CutEvent } from './proxy-connection.js';
 export {
   expireSession,
   expireSessionById,
