@@ -7,7 +7,8 @@ import { fourLetterWord, parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
-import { LocalServer, type ZooKeeperServer } from './server.js';
+import { LocalServer } from './server.js';
+import type { ZooKeeperServer } from './server-types.js';
 
 /** Quorum peer main class. */
 export const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';

@@ -51,3 +51,4 @@ export {
   type ConnectResponse,
 } from './expire-session.js';
 export { trackedProcessCount } from './process-registry.js';
+export { DEFAULT_ZOOKEEPER_IMAGE, dockerAvailable } from './container.js';
