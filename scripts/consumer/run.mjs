@@ -17,7 +17,9 @@
 // 5. Every snippet of README.md and docs/ (docs-snippets.mjs), in the same project.
 //
 // Results go to $ZOOKIT_RESULTS_DIR as passes "consumer" and "docs" (consumer.json,
-// docs.json) for scripts/summarize.mjs. ZOOKIT_CONSUMER_KEEP=1 keeps the temp project.
+// docs.json) for scripts/summarize.mjs. ZOOKIT_CONSUMER_KEEP=1 keeps the temp project;
+// with ZOOKIT_CONSUMER_DIR naming a kept one, ZOOKIT_CONSUMER_REUSE=1 runs only step 5 in it
+// (for editing docs).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -134,12 +136,16 @@ async function main() {
   const packages = publishedPackages();
   const runtimes = nodeRuntimes();
   console.log(`packages: ${packages.map((p) => p.manifest.name).join(', ')}; runtimes: ${runtimes.map((r) => r.label).join(', ')}`);
-  const tarballs = await packAll(packages);
   let installed = false;
-  await consumer.check(`install ${tarballs.length} tarballs into a fresh project (no testcontainers)`, async () => {
-    await install(tarballs);
-    installed = true;
-  });
+  if (process.env.ZOOKIT_CONSUMER_REUSE === '1' && existsSync(path.join(project, 'node_modules'))) {
+    installed = true; // docs iteration: reuse the kept project as it is
+  } else {
+    const tarballs = await packAll(packages);
+    await consumer.check(`install ${tarballs.length} tarballs into a fresh project (no testcontainers)`, async () => {
+      await install(tarballs);
+      installed = true;
+    });
+  }
   if (installed) {
     const req = createRequire(path.join(project, 'package.json'));
     const testing = await import(pathToFileURL(req.resolve('@zookit/testing')).href);
@@ -152,12 +158,12 @@ async function main() {
       cpSync(path.join(FIXTURES, 'cjs.cjs'), path.join(project, 'cjs.cjs'));
       writeFileSync(path.join(project, 'require-all.cjs'), requireAllSource(packages));
       const env = { ZK_CONNECT: server.connectString };
-      for (const rt of runtimes) {
+      for (const rt of process.env.ZOOKIT_CONSUMER_REUSE === '1' ? [] : runtimes) {
         await consumer.check(`${rt.label}: ESM getting-started flow`, () => run(rt.node, ['esm.mjs'], { cwd: project, env }).then(() => {}));
         await consumer.check(`${rt.label}: CommonJS require() and a session`, () => run(rt.node, ['cjs.cjs'], { cwd: project, env }).then(() => {}));
         await consumer.check(`${rt.label}: require() of every entry point`, () => run(rt.node, ['require-all.cjs'], { cwd: project }).then(() => {}));
       }
-      await tscChecks();
+      if (process.env.ZOOKIT_CONSUMER_REUSE !== '1') await tscChecks();
       await checkDocs({ project, runtimes, connect: server.connectString, admin, results: docs });
     } finally {
       await admin.stop().catch(() => {});
