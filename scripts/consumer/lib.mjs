@@ -12,6 +12,8 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** TypeScript a user gets from `npm install typescript` today (the `latest` dist-tag). */
 export const USER_TYPESCRIPT = '7.0.2';
+/** The last TypeScript 5 (the JavaScript compiler), which many projects still use; installed as `typescript-5`. */
+export const USER_TYPESCRIPT_5 = '5.9.3';
 /** @types/node of the oldest supported line (the one that must already declare AsyncDisposable). */
 export const USER_TYPES_NODE = '20.19.43';
 /** vitest, for @zookit/testing/vitest's types. */

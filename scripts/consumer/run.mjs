@@ -12,8 +12,9 @@
 // 3. On every supported Node (this machine's, plus scripts/node-runtimes.sh): an ES module
 //    following docs/getting-started.md against a real server (started by the installed
 //    @zookit/testing), a CommonJS file, and require() of every entry point.
-// 4. tsc (the user's TypeScript) over ESM and CommonJS files under module nodenext, and
-//    under moduleResolution bundler, with skipLibCheck false.
+// 4. tsc over ESM and CommonJS files under module nodenext, and under moduleResolution
+//    bundler, with skipLibCheck false: TypeScript 7 (what `npm install typescript` gives)
+//    and 5.9 (the last of the JavaScript compiler, still common).
 // 5. Every snippet of README.md and docs/ (docs-snippets.mjs), in the same project.
 //
 // Results go to $ZOOKIT_RESULTS_DIR as passes "consumer" and "docs" (consumer.json,
@@ -25,7 +26,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkDocs } from './docs-snippets.mjs';
-import { ROOT, Results, USER_TYPESCRIPT, USER_TYPES_NODE, USER_VITEST, consumerDir, entryPoints, nodeRuntimes, publishedPackages, run } from './lib.mjs';
+import { ROOT, Results, USER_TYPESCRIPT, USER_TYPESCRIPT_5, USER_TYPES_NODE, USER_VITEST, consumerDir, entryPoints, nodeRuntimes, publishedPackages, run } from './lib.mjs';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const TOOLS = path.join(ROOT, 'scripts/pack-tools');
@@ -99,7 +100,7 @@ async function install(tarballs) {
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'zookit-consumer', private: true, version: '0.0.0' }, null, 2));
   await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `typescript@${USER_TYPESCRIPT}`, `@types/node@${USER_TYPES_NODE}`, `vitest@${USER_VITEST}`],
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `typescript@${USER_TYPESCRIPT}`, `typescript-5@npm:typescript@${USER_TYPESCRIPT_5}`, `@types/node@${USER_TYPES_NODE}`, `vitest@${USER_VITEST}`],
     { cwd: project, timeoutMs: 600_000 },
   );
   if (existsSync(path.join(project, 'node_modules/testcontainers'))) throw new Error('testcontainers was installed: it must be an optional peer');
@@ -124,11 +125,14 @@ async function tscChecks() {
     'module nodenext (ESM .mts and CommonJS .cts)': { compilerOptions: { ...base, module: 'nodenext', moduleResolution: 'nodenext' }, files: ['esm.mts', 'cjs.cts'] },
     'moduleResolution bundler': { compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler' }, files: ['bundler.ts'] },
   };
-  const tsc = path.join(project, 'node_modules/typescript/bin/tsc');
+  const compilers = { [USER_TYPESCRIPT]: 'typescript', [USER_TYPESCRIPT_5]: 'typescript-5' };
   for (const [name, config] of Object.entries(configs)) {
     const file = `tsconfig.${name.split(' ')[1]}.json`;
     writeFileSync(path.join(dir, file), JSON.stringify(config, null, 2));
-    await consumer.check(`tsc ${USER_TYPESCRIPT}, ${name}, skipLibCheck false`, () => run(process.execPath, [tsc, '-p', file], { cwd: dir }).then(() => {}));
+    for (const [version, pkg] of Object.entries(compilers)) {
+      const tsc = path.join(project, 'node_modules', pkg, 'bin/tsc');
+      await consumer.check(`tsc ${version}, ${name}, skipLibCheck false`, () => run(process.execPath, [tsc, '-p', file], { cwd: dir }).then(() => {}));
+    }
   }
 }
 
