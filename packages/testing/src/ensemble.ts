@@ -8,8 +8,8 @@ import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
 import type { NamespaceEnsemble } from './namespace-ensemble.js';
-import type { ZooKeeperServer } from './server.js';
 import { LocalServer } from './server.js';
+import type { ZooKeeperServer } from './server-types.js';
 
 /** Quorum peer main class. */
 const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';

@@ -51,3 +51,4 @@ export {
   type ExclusiveCheck,
   type CounterCheck,
 } from './history.js';
+export { DEFAULT_ZOOKEEPER_IMAGE, dockerAvailable } from './container.js';
