@@ -27,7 +27,8 @@ export {
   type SaslServerInfo,
 } from './server.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
-export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
+export { startEnsemble } from './ensemble.js';
+export type { ZooKeeperEnsemble, EnsembleMember, StartEnsembleOptions } from './ensemble-types.js';
 export { FaultProxy, type FaultProxyOptions, type FaultMode, type DataInterceptor, type CutAfterRequestHandle } from './fault-proxy.js';
 export type { FaultProxyStats, ProxyConnection, CutEvent } from './proxy-connection.js';
 export {
