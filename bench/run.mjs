@@ -57,6 +57,15 @@ const WORKLOADS = {
     title: 'pipelined get', clients: RAW, params: { warmup: q(5000, 2000), count: q(50000, 10000), window: 1000 },
     rows: [['pipelined get, ops/s', 'ops_s', 1, 0], ['pipelined get, client CPU µs/op', 'cpu_us_op', -1, 1]],
   },
+  otel: {
+    title: 'pipelined get: tracing overhead', clients: ['zookit'], params: { warmup: q(5000, 2000), count: q(50000, 10000), window: 1000 },
+    rows: [
+      ['pipelined get, client CPU µs/op, no subscriber on the channels', 'cpu_us_op', -1, 2],
+      ['… with a no-op subscriber on zookit:request', 'cpu_us_op_sub', -1, 2],
+      ['… with @zookit/otel active (SDK, batch span processor, metric reader)', 'cpu_us_op_otel', -1, 2],
+      ['… @zookit/otel CPU ÷ no subscriber', 'otel_cpu_ratio', -1, 2],
+    ],
+  },
   pcreate: {
     title: 'pipelined create', clients: RAW, params: { warmup: q(1000, 500), count: q(20000, 5000), size: 100, window: 1000 },
     rows: [['pipelined create (seq, 100 B), ops/s', 'ops_s', 1, 0], ['pipelined create, client CPU µs/op', 'cpu_us_op', -1, 1]],
@@ -80,6 +89,13 @@ const WORKLOADS = {
   election: {
     title: 'election failover', clients: RECIPES, recipes: true, ensemble: true, params: { count: q(5, 2) },
     rows: [['election failover (leader session closed → new leader runs), ms', 'failover_ms', -1, 1]],
+  },
+  queue: {
+    title: 'queue at least once', clients: RECIPES, recipes: true, params: { consumers: 4, window: 100, warmup: q(200, 50), count: q(2000, 400) },
+    rows: [
+      ['queue, at least once, 4 consumers: items/s produced and consumed', 'items_s', 1, 0], ['… producer alone, puts/s', 'produce_s', 1, 0],
+      ['… items lost', 'lost', -1, 0], ['… duplicates', 'duplicates', -1, 0],
+    ],
   },
   sessions: {
     title: '1,000 sessions', clients: ['zookit', 'nzc', 'cbind', 'kazoo', 'java'], params: { count: q(1000, 200) },
@@ -109,6 +125,8 @@ const WORKLOADS = {
     rows: [['ServiceProvider.getInstance(), warm provider of 3, µs/call', 'get_us', -1, 3], ['backend SIGKILL → gone from the provider, ms (session timeout 2 s, killed 1 s after it registered)', 'removal_ms', -1, 0]],
   },
 };
+// Rows that count events (a total over the runs, no ratio).
+const COUNTS = new Set(['violations', 'lost', 'duplicates']);
 const onlyList = opt('--only', '').split(',').filter(Boolean);
 for (const w of onlyList) if (!WORKLOADS[w]) { console.error(`unknown workload ${w}; one of ${Object.keys(WORKLOADS).join(', ')}`); process.exit(2); }
 let workloadNames = onlyList.length ? onlyList : Object.keys(WORKLOADS);
@@ -158,7 +176,7 @@ function checkPeers() {
     mkdirSync(BUILD, { recursive: true });
     const missing = ['zookeeper.jar', 'zookeeper-jute.jar'].filter((j) => !existsSync(path.join(JARS, j)));
     const r = missing.length ? `missing ${missing.join(', ')}` :
-      probe('javac', ['-nowarn', '-d', BUILD, '-cp', jars.join(':'), path.join(HERE, 'peers', 'JavaBench.java'), path.join(HERE, 'peers', 'CacheBench.java')]);
+      probe('javac', ['-nowarn', '-d', BUILD, '-cp', jars.join(':'), path.join(HERE, 'peers', 'JavaBench.java'), path.join(HERE, 'peers', 'CacheBench.java'), path.join(HERE, 'peers', 'QueueBench.java')]);
     if (r) { na.java = na.curator = `not available: javac/jars (${r})`; }
     else if (!['curator-framework.jar', 'curator-recipes.jar', 'curator-client.jar'].every((j) => existsSync(path.join(JARS, j)))) {
       na.curator = 'not available: Curator jars missing (apt-get install -y libcurator-recipes-java libcurator-framework-java)';
@@ -256,12 +274,12 @@ function summarize(results) {
         if (!ok.length) { row.cells[c] = { na: errs[0]?.na ?? `failed: ${errs[0]?.error ?? 'no value'}` }; continue; }
         const vals = ok.map((r) => r[key]);
         row.cells[c] = { median: median(vals), min: Math.min(...vals), max: Math.max(...vals), n: vals.length, failed: errs.length };
-        if (key === 'violations') row.cells[c].median = vals.reduce((a, b) => a + b, 0);
+        if (COUNTS.has(key)) row.cells[c].median = vals.reduce((a, b) => a + b, 0);
       }
       const z = row.cells.zookit?.median;
       for (const c of wantedClients) {
         const cell = row.cells[c];
-        if (c !== 'zookit' && cell?.median !== undefined && z !== undefined && cell.median !== 0 && row.dir !== 0) cell.ratio = z / cell.median;
+        if (c !== 'zookit' && !COUNTS.has(key) && cell?.median !== undefined && z !== undefined && cell.median !== 0 && row.dir !== 0) cell.ratio = z / cell.median;
       }
       rows.push(row);
     }
@@ -284,7 +302,7 @@ function markdown(rows, meta) {
     const cells = cols.map((c) => {
       const x = r.cells[c];
       if (!x || x.na) return x?.na === 'no such workload' ? 'n/a' : `n/a${x?.na ? ` (${x.na.replace(/\|/g, '/').slice(0, 80)})` : ''}`;
-      if (r.key === 'violations') return `${x.median}`;
+      if (COUNTS.has(r.key)) return `${x.median}`;
       let s = `${fmt(x.median, r.digits)}`;
       if (x.n > 1) s += ` (${fmt(x.min, r.digits)}–${fmt(x.max, r.digits)})`;
       if (x.ratio !== undefined) s += ` · ${x.ratio.toFixed(2)}×`;
@@ -311,7 +329,7 @@ function svg(rows) {
     ['pget.ops_s', 'pipelined get ops/s'], ['pget.cpu_us_op', 'pipelined get CPU/op'], ['pcreate.ops_s', 'pipelined create ops/s'],
     ['pcreate.cpu_us_op', 'pipelined create CPU/op'], ['pset.ops_s', 'pipelined set ops/s'], ['pset.cpu_us_op', 'pipelined set CPU/op'],
     ['big.ops_s', '1 MB reads/s'], ['lock.cycles_s', 'uncontended lock cycles/s'], ['contended.handoffs_s', 'contended lock handoffs/s'],
-    ['election.failover_ms', 'election failover time'], ['sessions.connect_all_ms', 'many sessions: connect all'],
+    ['election.failover_ms', 'election failover time'], ['queue.items_s', 'queue items/s (at least once)'], ['sessions.connect_all_ms', 'many sessions: connect all'],
     ['sessions.kb_per_session', 'many sessions: RSS/session'], ['watches.heap_b_watch', 'watches: heap/watch'],
     ['watches.rss_b_watch', 'watches: RSS/watch'], ['watches.rereg_ms', 'watches: re-register after cut'],
     ['discovery.get_us', 'discovery: getInstance()'], ['discovery.removal_ms', 'discovery: SIGKILL → removal'],

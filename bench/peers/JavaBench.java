@@ -389,6 +389,17 @@ public class JavaBench {
         return false;
     }
 
+    static String queue() throws Exception {
+        if (!curator) return json("na", "no queue recipe");
+        H producer = open(P.get("hosts"));
+        List<H> consumers = new ArrayList<>();
+        for (int i = 0; i < num("consumers"); i++) consumers.add(open(P.get("hosts")));
+        String out = QueueBench.run(producer, consumers, P.get("base"), P.get("run"), num("warmup"), num("count"));
+        for (H h : consumers) h.close();
+        producer.close();
+        return out;
+    }
+
     public static void main(String[] args) {
         curator = args[0].equals("curator");
         String workload = args[1];
@@ -409,6 +420,7 @@ public class JavaBench {
                 case "sessions": out = sessions(); break;
                 case "watches": out = watches(); break;
                 case "discovery": out = discovery(); break;
+                case "queue": out = queue(); break;
                 default: out = json("na", "no " + workload + " workload");
             }
         } catch (Throwable e) {

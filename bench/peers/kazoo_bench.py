@@ -308,6 +308,10 @@ def w_watches():
     return {'heap_b_watch': heap / n, 'rss_b_watch': (rss1 - rss0) / n, 'rss_mb': rss1 / 1048576,
             'set_ms': set_ms, 'rereg_ms': rereg_ms, 'verified': fired.is_set()}
 
+def w_queue():
+    from kazoo_queue_bench import run_queue
+    return run_queue(P, open_client, close)
+
 
 WORKLOADS = {
     'connect': w_connect,
@@ -321,6 +325,7 @@ WORKLOADS = {
     'election': w_election,
     'sessions': w_sessions,
     'watches': w_watches,
+    'queue': w_queue,
 }
 
 if __name__ == '__main__':

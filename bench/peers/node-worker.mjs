@@ -3,6 +3,7 @@
 // printing `CUT` and waits for `OK` on stdin.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { otelOverhead } from './otel-overhead.mjs';
 
 const require = createRequire(import.meta.url);
 const [clientName, workload, ...kv] = process.argv.slice(2);
@@ -190,6 +191,15 @@ const workloads = {
     return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
   },
 
+  /** zookit only: pipelined get with no subscriber, a no-op channel subscriber, and @zookit/otel (otel-overhead.mjs). */
+  async otel(a) {
+    if (clientName !== 'zookit') return { na: 'zookit only' };
+    return otelOverhead({
+      open: () => a.open(P.hosts), close: (zk) => a.close(zk), get: (zk, h) => a.get(zk, P.path, h), pipelined, cpuMicros,
+      warmup: num('warmup'), count: num('count'), window: num('window'),
+    });
+  },
+
   async pcreate(a) {
     const zk = await a.open(P.hosts);
     const parent = `${P.base}/c-${P.run}`;
@@ -295,6 +305,8 @@ const workloads = {
     await Promise.all(clients.map((zk) => a.close(zk)));
     return { handoffs_s: handoffs / (wall / 1000), violations };
   },
+
+  queue: async (a) => (await import('./queue-bench.mjs')).queue(a, P),
 
   async election(a) {
     const { Election } = await import('@zookit/recipes');

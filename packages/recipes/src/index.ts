@@ -6,15 +6,22 @@
 export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
 export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 export type { RecipeEvents } from './events.js';
+export type { RecipeMessage } from './tracing.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
-export { Election, type ElectionOptions } from './election.js';
+export { Election, type ElectionOptions, type RunForeverOptions } from './election.js';
 export { LeaderLatch, type LeaderLatchEvents, type LeaderLatchOptions } from './leader-latch.js';
 export { Barrier } from './barrier.js';
 export { DoubleBarrier } from './double-barrier.js';
 export { Counter, type CounterOptions } from './counter.js';
 export { DataWatch, type DataWatchCallback } from './data-watch.js';
 export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
+export {
+  DistributedQueue, type DistributedQueueOptions, type PutOptions, type ConsumeOptions, type StopConsuming,
+} from './queue/queue.js';
+export type { QueueItem, QueueHandler, QueueHandlerContext } from './queue/handler.js';
+export type { QueueFormatName } from './queue/format.js';
+export type { ConsumerStats } from './queue/consumer.js';
 export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
 export {
   RecipeTimeoutError, LockTimeoutError, RecipeDataError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError,
@@ -29,3 +36,5 @@ export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from '.
 export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
 export { GroupMember, type GroupMemberEvents } from './group-member.js';
 export { Party, ShallowParty } from './party.js';
+export { SetPartitioner, type SetPartitionerOptions, type Assignment } from './set-partitioner.js';
+export { TimedLease, type TimedLeaseOptions, type HeldTimedLease } from './timed-lease.js';

@@ -51,7 +51,7 @@ export interface NetEndpoint {
 }
 
 /** Name prefix of everything the harness creates (namespaces `zookit-<pid>-…`). */
-export const NETNS_PREFIX = 'zookit-';
+const NETNS_PREFIX = 'zookit-';
 const RULE_PREF = '1000';
 const IP_TIMEOUT_MS = 15_000;
 
@@ -62,7 +62,7 @@ function ip(): string {
 }
 
 /** Run `ip ARGS` (optionally feeding `-batch -` from `input`); rejects with {@link NetworkCommandError}. */
-export function runIp(args: readonly string[], input?: string): Promise<string> {
+function runIp(args: readonly string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(ip(), [...args], { timeout: IP_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) reject(new NetworkCommandError(`ip ${args.join(' ')} failed: ${(stderr || err.message).trim()}`, { cause: err }));
@@ -116,7 +116,7 @@ export async function sweepStaleNamespaces(): Promise<string[]> {
  * `ip`, or the kernel refuses `ip netns add`.
  * @throws {@link NetworkNamespacesUnavailableError}
  */
-export async function checkNamespaceSupport(): Promise<void> {
+async function checkNamespaceSupport(): Promise<void> {
   if (process.platform !== 'linux') throw new NetworkNamespacesUnavailableError(`this is ${process.platform}, not Linux`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new NetworkNamespacesUnavailableError(`the test process runs as uid ${process.getuid()}, not root`);
