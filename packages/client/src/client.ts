@@ -1,11 +1,9 @@
 import { inspect } from 'node:util';
-import type { EventEmitter } from 'eventemitter3';
 import { OpCode, readAcls, readClientInfos, readGetData, readStat, writePathVersion, writeReconfig, type GetDataResult, type Reader } from '@zookit/protocol';
 import { OPEN_ACL_UNSAFE } from './acl.js';
-import { AsyncQueue } from './watches/async-queue.js';
 import type { CreateOptions } from './create-op.js';
-import { ClientClosedError, ErrorCode, InvalidArgumentError, OperationTimeoutError } from './errors.js';
-import { IsolatedEmitter, type ClientEvents, type ConnectionObserver, type StateListener } from './events.js';
+import { ClientClosedError, ErrorCode, InvalidArgumentError } from './errors.js';
+import { ConnectionEvents } from './events.js';
 import { Operations } from './operations.js';
 import { checkDuration, checkOptions, checkVersion, resolveOptions, toData, type ClientOptions } from './options.js';
 import { stripChroot, validatePath } from './paths.js';
@@ -14,7 +12,6 @@ import { Session } from './session/session.js';
 import type { Transaction } from './transaction-builder.js';
 import type { MultiReadResult } from './transaction.js';
 import { deleteTree, ensurePath, type TreeOps } from './tree.js';
-import { waitFor } from './wait.js';
 import { Dispatcher } from './watches/dispatcher.js';
 import { watchStream } from './watches/watch-stream.js';
 import {
@@ -35,7 +32,8 @@ const CHILDREN_KEYS = ['watch', 'includeStat'];
 /**
  * A ZooKeeper client: one session, many requests pipelined on one connection,
  * watches, and a connection-state listener with kazoo's states. Every callback
- * it is given runs isolated (see `observe` and `runCallback`).
+ * it is given runs isolated; the connection-event methods (`observe`, `runCallback`,
+ * `waitForState`, `states`, listeners) come from `ConnectionEvents`.
  *
  * ```ts
  * const zk = new ZooKeeperClient({ hosts: '127.0.0.1:2181' });
@@ -43,9 +41,8 @@ const CHILDREN_KEYS = ['watch', 'includeStat'];
  * await zk.create('/app', 'hello');
  * ```
  */
-export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements AsyncDisposable {
+export class ZooKeeperClient extends ConnectionEvents implements AsyncDisposable {
   readonly #session: Session;
-  readonly #dispatcher: Dispatcher;
   readonly #ops: Operations;
   readonly #chroot: string;
   readonly #hosts: string;
@@ -56,7 +53,6 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
     const dispatcher = new Dispatcher(config.chroot, config.logger);
     super(dispatcher);
     dispatcher.attach(this);
-    this.#dispatcher = dispatcher;
     this.#chroot = config.chroot;
     this.#hosts = options.hosts ?? '127.0.0.1:2181';
     this.#session = new Session(config, {
@@ -149,81 +145,6 @@ export class ZooKeeperClient extends IsolatedEmitter<ClientEvents> implements As
   /** `await using zk = ...` closes the client at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
-  }
-
-  // --- callbacks and events --------------------------------------------------------
-
-  /**
-   * Adds a connection observer, for libraries built on the client (recipes, caches):
-   * observers are told of every state change and of `closing` BEFORE any `'state'` or
-   * `'closing'` event listener, each isolated (a throw is reported on `'error'`, never
-   * stops another), so a user listener that throws cannot hide a transition from them.
-   * Returns the function that removes the observer.
-   *
-   * ```ts
-   * const unobserve = zk.observe({ state: (s) => { if (s === 'LOST') cache.clear(); } });
-   * ```
-   */
-  observe(observer: ConnectionObserver): () => void {
-    return this.#dispatcher.observe(observer);
-  }
-
-  /**
-   * Runs a user-supplied callback isolated, the way the client runs its own listeners:
-   * a synchronous throw or a rejected returned promise is reported once on `'error'` as
-   * a `CallbackError` carrying `label` (and through the logger; printed as a process
-   * warning when neither exists). Never lets `fn`'s failure escape, never leaves an
-   * unhandled rejection. @throws InvalidArgumentError when `fn` is not a function.
-   */
-  runCallback<A extends unknown[]>(label: string, fn: (...args: A) => unknown, ...args: A): void {
-    if (typeof fn !== 'function') throw new InvalidArgumentError('fn', 'must be a function');
-    this.#dispatcher.run(String(label), fn as (...a: never[]) => unknown, ...args);
-  }
-
-  /** Adds a connection-state listener (or, with an event name, any event listener). */
-  override addListener(listener: StateListener): this;
-  override addListener<T extends EventEmitter.EventNames<ClientEvents>>(event: T, fn: EventEmitter.EventListener<ClientEvents, T>, context?: unknown): this;
-  override addListener(a: unknown, b?: unknown, c?: unknown): this {
-    if (typeof a === 'function') return super.addListener('state', a as StateListener);
-    return super.addListener(a as 'state', b as StateListener, c);
-  }
-
-  /** Removes a connection-state listener (or, with an event name, any event listener). */
-  override removeListener(listener: StateListener): this;
-  override removeListener<T extends EventEmitter.EventNames<ClientEvents>>(event: T, fn?: EventEmitter.EventListener<ClientEvents, T>, context?: unknown, once?: boolean): this;
-  override removeListener(a: unknown, b?: unknown, c?: unknown, d?: boolean): this {
-    if (typeof a === 'function') return super.removeListener('state', a as StateListener);
-    return super.removeListener(a as 'state', b as StateListener, c, d);
-  }
-
-  /**
-   * Resolves when the client is in `state` (at once if it already is).
-   * Rejects with the signal's reason, OperationTimeoutError after `timeout` ms, or
-   * ClientClosedError once the client is closed (it will never get there).
-   */
-  waitForState(state: ConnectionState, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
-    if (this.state === state) return Promise.resolve();
-    if (this.#session.isClosed) return Promise.reject(new ClientClosedError(`the client is closed; it will not reach ${state}`));
-    return waitFor<void>((settle) => this.#dispatcher.observe({
-      state: (s) => {
-        if (s === state) settle.resolve();
-        else if (this.#session.isClosed) settle.reject(new ClientClosedError(`the client was closed before reaching ${state}`));
-      },
-    }), {
-      ...options,
-      timeoutError: () => new OperationTimeoutError({ op: 'waitForState' }, `OPERATIONTIMEOUT: state ${state} not reached within ${options.timeout} ms (now ${this.state})`),
-    });
-  }
-
-  /**
-   * The state changes as an async iterator (`for await (const { state } of zk.states())`);
-   * it ends on `break` or when `signal` aborts. Changes are buffered, never dropped.
-   */
-  states(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<{ state: ConnectionState; previous: ConnectionState }> {
-    let unobserve = (): void => {};
-    const queue = new AsyncQueue<{ state: ConnectionState; previous: ConnectionState }>({ signal: options.signal, onAbort: 'end', cleanup: () => unobserve() });
-    unobserve = this.#dispatcher.observe({ state: (state, previous) => queue.push({ state, previous }) });
-    return queue;
   }
 
   /** Adds credentials (e.g. `addAuth('digest', 'user:password')`); they are re-sent after every reconnect. */

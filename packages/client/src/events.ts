@@ -1,5 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
+import { ClientClosedError, InvalidArgumentError, OperationTimeoutError } from './errors.js';
 import type { ConnectionState } from './types.js';
+import { waitFor } from './wait.js';
+import { AsyncQueue } from './watches/async-queue.js';
 import type { Dispatcher } from './watches/dispatcher.js';
 
 /** Events the client emits (eventemitter3, typed). Every listener runs isolated. */
@@ -38,7 +41,7 @@ const ORIGINAL = Symbol('original listener');
  * stops the listeners after it. `'error'` listeners are reported quietly (logged,
  * not re-emitted).
  */
-export class IsolatedEmitter<E extends object> extends EventEmitter<E> {
+class IsolatedEmitter<E extends object> extends EventEmitter<E> {
   readonly #dispatcher: Dispatcher;
   readonly #wrappers = new WeakMap<Listener, Map<PropertyKey, Listener>>();
 
@@ -87,5 +90,98 @@ export class IsolatedEmitter<E extends object> extends EventEmitter<E> {
     if (!perEvent) this.#wrappers.set(fn as Listener, (perEvent = new Map()));
     perEvent.set(event as PropertyKey, wrapper as Listener);
     return wrapper as Fn<E, T>;
+  }
+}
+
+/**
+ * The client's connection-event side: observers, isolated user callbacks, the
+ * state-listener shorthand, and waiting on or iterating over state changes.
+ * `ZooKeeperClient` extends it and supplies `state` and `closed`.
+ */
+export abstract class ConnectionEvents extends IsolatedEmitter<ClientEvents> {
+  readonly #dispatcher: Dispatcher;
+
+  constructor(dispatcher: Dispatcher) {
+    super(dispatcher);
+    this.#dispatcher = dispatcher;
+  }
+
+  /** The current connection state. */
+  abstract get state(): ConnectionState;
+
+  /** True once the client is closed for good. */
+  abstract get closed(): boolean;
+
+  /**
+   * Adds a connection observer, for libraries built on the client (recipes, caches):
+   * observers are told of every state change and of `closing` BEFORE any `'state'` or
+   * `'closing'` event listener, each isolated (a throw is reported on `'error'`, never
+   * stops another), so a user listener that throws cannot hide a transition from them.
+   * Returns the function that removes the observer.
+   *
+   * ```ts
+   * const unobserve = zk.observe({ state: (s) => { if (s === 'LOST') cache.clear(); } });
+   * ```
+   */
+  observe(observer: ConnectionObserver): () => void {
+    return this.#dispatcher.observe(observer);
+  }
+
+  /**
+   * Runs a user-supplied callback isolated, the way the client runs its own listeners:
+   * a synchronous throw or a rejected returned promise is reported once on `'error'` as
+   * a `CallbackError` carrying `label` (and through the logger; printed as a process
+   * warning when neither exists). Never lets `fn`'s failure escape, never leaves an
+   * unhandled rejection. @throws InvalidArgumentError when `fn` is not a function.
+   */
+  runCallback<A extends unknown[]>(label: string, fn: (...args: A) => unknown, ...args: A): void {
+    if (typeof fn !== 'function') throw new InvalidArgumentError('fn', 'must be a function');
+    this.#dispatcher.run(String(label), fn as (...a: never[]) => unknown, ...args);
+  }
+
+  /** Adds a connection-state listener (or, with an event name, any event listener). */
+  override addListener(listener: StateListener): this;
+  override addListener<T extends Names<ClientEvents>>(event: T, fn: Fn<ClientEvents, T>, context?: unknown): this;
+  override addListener(a: unknown, b?: unknown, c?: unknown): this {
+    if (typeof a === 'function') return super.addListener('state', a as StateListener);
+    return super.addListener(a as 'state', b as StateListener, c);
+  }
+
+  /** Removes a connection-state listener (or, with an event name, any event listener). */
+  override removeListener(listener: StateListener): this;
+  override removeListener<T extends Names<ClientEvents>>(event: T, fn?: Fn<ClientEvents, T>, context?: unknown, once?: boolean): this;
+  override removeListener(a: unknown, b?: unknown, c?: unknown, d?: boolean): this {
+    if (typeof a === 'function') return super.removeListener('state', a as StateListener);
+    return super.removeListener(a as 'state', b as StateListener, c, d);
+  }
+
+  /**
+   * Resolves when the client is in `state` (at once if it already is).
+   * Rejects with the signal's reason, OperationTimeoutError after `timeout` ms, or
+   * ClientClosedError once the client is closed (it will never get there).
+   */
+  waitForState(state: ConnectionState, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    if (this.state === state) return Promise.resolve();
+    if (this.closed) return Promise.reject(new ClientClosedError(`the client is closed; it will not reach ${state}`));
+    return waitFor<void>((settle) => this.#dispatcher.observe({
+      state: (s) => {
+        if (s === state) settle.resolve();
+        else if (this.closed) settle.reject(new ClientClosedError(`the client was closed before reaching ${state}`));
+      },
+    }), {
+      ...options,
+      timeoutError: () => new OperationTimeoutError({ op: 'waitForState' }, `OPERATIONTIMEOUT: state ${state} not reached within ${options.timeout} ms (now ${this.state})`),
+    });
+  }
+
+  /**
+   * The state changes as an async iterator (`for await (const { state } of zk.states())`);
+   * it ends on `break` or when `signal` aborts. Changes are buffered, never dropped.
+   */
+  states(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<{ state: ConnectionState; previous: ConnectionState }> {
+    let unobserve = (): void => {};
+    const queue = new AsyncQueue<{ state: ConnectionState; previous: ConnectionState }>({ signal: options.signal, onAbort: 'end', cleanup: () => unobserve() });
+    unobserve = this.#dispatcher.observe({ state: (state, previous) => queue.push({ state, previous }) });
+    return queue;
   }
 }
