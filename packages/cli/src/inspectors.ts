@@ -193,7 +193,7 @@ export async function queueRows(zk: ZooKeeperClient, path: string): Promise<Queu
 }
 
 /** A member of a SetPartitioner's party (kazoo's ShallowParty node `<uuid hex>-<identifier>`). */
-export interface PartitionMember {
+interface PartitionMember {
   identifier: string;
   node: string;
   session: bigint;
@@ -202,7 +202,7 @@ export interface PartitionMember {
 }
 
 /** One item of a SetPartitioner (a `<path>/locks/<item>` lock): who holds it, who waits. */
-export interface PartitionItem {
+interface PartitionItem {
   item: string;
   state: 'HOLDS' | 'free';
   /** The holding member's identifier (`session 0x…` when no party member has that session); '' when free. */
