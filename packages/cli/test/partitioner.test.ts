@@ -1,6 +1,9 @@
 // `zk partitioner` against two real zookit SetPartitioners (kazoo's layout: `party/` members,
 // `locks/<item>` one kazoo lock per item): members and sessions, each item's holder, a
-// waiter that is not a member, an item nobody holds, and the re-split after a member leaves.
+// waiter that is not a member, an item nobody holds, and the re-split after a member leaves;
+// then a kazoo 2.8 member sharing a set with a zookit one.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
 import { Lock, SetPartitioner } from '@zookit/recipes';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,8 +23,8 @@ async function client(hosts: string): Promise<ZooKeeperClient> {
 }
 
 /** Runs a partitioner, each assignment held until its signal aborts. */
-function member(c: ZooKeeperClient, identifier: string): SetPartitioner {
-  const p = new SetPartitioner(c, '/sp', ['a', 'b', 'c', 'd'], { identifier, timeBoundary: 300 });
+function member(c: ZooKeeperClient, identifier: string, items = ['a', 'b', 'c', 'd']): SetPartitioner {
+  const p = new SetPartitioner(c, '/sp', items, { identifier, timeBoundary: 300 });
   void (async () => {
     for await (const { signal } of p) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
   })().catch(() => {});
@@ -70,5 +73,26 @@ describe('zk partitioner', () => {
     await p2.close();
     await expect.poll(split, { timeout: 20_000 }).toEqual([['w1', ['a', 'b', 'c', 'd']]]);
     expect((await zk(['-s', hosts, 'partitioner', '/nothing'])).stderr).toBe('no partitioner members or item locks under /nothing\n');
+  }, 60_000);
+
+  it('reads a set shared by a kazoo member and a zookit member', async () => {
+    const { hosts } = await f.chroot();
+    const peer = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'peers', 'partition_peer.py'), hosts, '/sp', 'a,b,c', 'k1'], { stdio: 'pipe' });
+    peer.stderr.resume();
+    const exited = new Promise((resolve) => peer.on('exit', resolve));
+    cleanups.push(async () => {
+      peer.stdin.end();
+      const kill = setTimeout(() => peer.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(kill);
+    });
+    member(await client(hosts), 'z1', ['a', 'b', 'c']);
+    const json = async () => lines((await zk(['-s', hosts, '--json', 'partitioner', '/sp'])).stdout);
+    const split = async () => (await json()).filter((r) => r['type'] === 'member').map((r) => [r['identifier'], r['items']]);
+    await expect.poll(split, { timeout: 30_000 }).toEqual([['k1', ['a', 'c']], ['z1', ['b']]]);
+    const rows = await json();
+    const k1 = rows.find((r) => r['identifier'] === 'k1')!;
+    expect(k1['node']).toMatch(/^[0-9a-f]{32}-k1$/);
+    expect(rows.filter((r) => r['type'] === 'item').map((r) => [r['item'], r['holder'], r['session'] === k1['session']])).toEqual([['a', 'k1', true], ['b', 'z1', false], ['c', 'k1', true]]);
   }, 60_000);
 });
