@@ -191,3 +191,71 @@ export async function queueRows(zk: ZooKeeperClient, path: string): Promise<Queu
     }];
   });
 }
+
+/** A member of a SetPartitioner's party (kazoo's ShallowParty node `<uuid hex>-<identifier>`). */
+interface PartitionMember {
+  identifier: string;
+  node: string;
+  session: bigint;
+  /** The items whose lock this member's session holds, sorted. */
+  items: string[];
+}
+
+/** One item of a SetPartitioner (a `<path>/locks/<item>` lock): who holds it, who waits. */
+interface PartitionItem {
+  item: string;
+  state: 'HOLDS' | 'free';
+  /** The holding member's identifier (`session 0x…` when no party member has that session); '' when free. */
+  holder: string;
+  session: bigint | null;
+  /** The holder's lock node czxid (its fencing token). */
+  token: bigint | null;
+  /** Who waits for the lock, in queue order (members' identifiers, or `session 0x…`). */
+  waiters: string[];
+}
+
+/** A SetPartitioner (zookit's or kazoo's layout): its party and each item's lock. */
+export interface PartitionerState {
+  members: PartitionMember[];
+  items: PartitionItem[];
+}
+
+async function contendersOrEmpty(zk: ZooKeeperClient, path: string): Promise<Contender[]> {
+  try {
+    return await contenders(zk, path);
+  } catch (err) {
+    if (err instanceof NoNodeError) return []; // the item's lock node went meanwhile
+    throw err;
+  }
+}
+
+/**
+ * The members of the SetPartitioner at `path` (`<path>/party`) and, per item lock under
+ * `<path>/locks`, its holder and waiters, matched to members by session. Only items ever
+ * locked are known to ZooKeeper (the set itself is not stored).
+ */
+export async function partitionerState(zk: ZooKeeperClient, path: string): Promise<PartitionerState> {
+  const partyPath = joinPath(path, 'party');
+  const locksPath = joinPath(path, 'locks');
+  const [partyNames, itemNames] = await Promise.all([childrenOrEmpty(zk, partyPath), childrenOrEmpty(zk, locksPath)]);
+  const party = await readNodes(zk, partyPath, partyNames.sort());
+  const members: PartitionMember[] = party.flatMap((n) => (n ? [{ identifier: n.name.slice(n.name.indexOf('-') + 1), node: n.name, session: n.stat.ephemeralOwner, items: [] }] : []));
+  members.sort((a, b) => (a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0));
+  const who = (session: bigint): string => {
+    const names = members.filter((m) => m.session === session).map((m) => m.identifier);
+    return names.length > 0 ? names.join(', ') : `session ${hex(session)}`;
+  };
+  const sortedItems = itemNames.sort();
+  const queues = await Promise.all(sortedItems.map((item) => contendersOrEmpty(zk, joinPath(locksPath, item))));
+  const items = sortedItems.map((item, i): PartitionItem => {
+    const list = queues[i]!;
+    const held = holders(list, undefined);
+    const holder = list.find((c) => held.has(c.name));
+    if (holder) for (const m of members) if (m.session === holder.stat.ephemeralOwner) m.items.push(item);
+    return {
+      item, state: holder ? 'HOLDS' : 'free', holder: holder ? who(holder.stat.ephemeralOwner) : '', session: holder?.stat.ephemeralOwner ?? null,
+      token: holder?.stat.czxid ?? null, waiters: list.filter((c) => !held.has(c.name)).map((c) => who(c.stat.ephemeralOwner)),
+    };
+  });
+  return { members, items };
+}

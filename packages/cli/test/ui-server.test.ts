@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { ZooKeeperClient } from '@zookit/client';
-import { Election, LeaderLatch } from '@zookit/recipes';
+import { Election, LeaderLatch, SetPartitioner } from '@zookit/recipes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDump } from '../src/copy.ts';
 import { startServer } from '@zookit/testing';
@@ -138,6 +138,31 @@ describe('zk ui server', () => {
     const queue = (await json('/api/recipe?path=/q&kind=queue'))['rows'] as Array<Record<string, unknown>>;
     expect(queue.map((r) => [r['state'], r['items']])).toEqual([['ready', ['job-1']]]);
     expect((await fetch(new URL('/api/recipe?path=/q&kind=nonsense', web.url))).status).toBe(400);
+  });
+
+  it('recipe views: a set partitioner, its members and which member holds each item', async () => {
+    const { hosts, client } = await f.chroot();
+    const other = new ZooKeeperClient({ hosts });
+    await other.start();
+    cleanups.push(() => other.close());
+    for (const [c, id] of [[client, 'w1'], [other, 'w2']] as const) {
+      const p = new SetPartitioner(c, '/shards', ['s1', 's2', 's3'], { identifier: id, timeBoundary: 300 });
+      void (async () => {
+        for await (const { signal } of p) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+      })().catch(() => {});
+      cleanups.push(() => p.close());
+    }
+    const { web } = await consoleOn(hosts);
+    const json = async (u: string) => (await fetch(new URL(u, web.url))).json() as Promise<Record<string, unknown>>;
+    await expect.poll(async () => (await json('/api/node?path=/shards'))['recipe']).toBe('partitioner');
+    const view = async () => json('/api/recipe?path=/shards&kind=partitioner');
+    await expect.poll(async () => ((await view())['rows'] as Array<Record<string, unknown>>).map((r) => [r['item'], r['state'], r['holder']]), { timeout: 20_000 })
+      .toEqual([['s1', 'HOLDS', 'w1'], ['s2', 'HOLDS', 'w2'], ['s3', 'HOLDS', 'w1']]);
+    const members = (await view())['members'] as Array<Record<string, unknown>>;
+    expect(members.map((m) => [m['identifier'], m['session'], m['items']])).toEqual([
+      ['w1', `0x${client.sessionId.toString(16)}`, ['s1', 's3']], ['w2', `0x${other.sessionId.toString(16)}`, ['s2']],
+    ]);
+    expect((await json('/api/node?path=/shards/locks/s1'))['recipe']).toBe('lock');
   });
 
   it('the ensemble view asks each member srvr and mntr', async () => {

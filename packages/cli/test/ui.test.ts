@@ -2,7 +2,7 @@
 // real ZooKeeper servers. The console serves the built page (dist/web; the tests run after
 // the build, like the binary's tests).
 import { ZooKeeperClient } from '@zookit/client';
-import { Lock } from '@zookit/recipes';
+import { Lock, SetPartitioner } from '@zookit/recipes';
 import { startServer } from '@zookit/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,33 @@ describe('zk ui in a browser', () => {
     const second = await waiting;
     expect(await recipe.locator('tr.holder td.token').textContent()).toBe(second.fencingToken.toString());
     await second.release();
+  });
+
+  it("shows a set partitioner's members and item holders, live: the re-split after a member leaves", async () => {
+    const { hosts, client } = await f.chroot();
+    const other = new ZooKeeperClient({ hosts, sessionTimeout: 4_000 });
+    await other.start();
+    cleanups.push(() => other.close());
+    const run = (c: ZooKeeperClient, id: string) => {
+      const p = new SetPartitioner(c, '/shards', ['s1', 's2', 's3'], { identifier: id, timeBoundary: 300 });
+      void (async () => {
+        for await (const { signal } of p) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+      })().catch(() => {});
+      cleanups.push(() => p.close());
+      return p;
+    };
+    run(client, 'w1');
+    const p2 = run(other, 'w2');
+    await expect.poll(async () => (await client.getChildren('/shards/party')).length).toBe(2);
+    const { page } = await open(hosts, '/shards');
+    const recipe = page.locator('#recipe[data-kind="partitioner"]');
+    await expect.poll(() => recipe.locator('tr.holder td.holder').allTextContents(), { timeout: 20_000 }).toEqual(['w1', 'w2', 'w1']);
+    expect(await recipe.locator('#recipe-members li').allTextContents()).toEqual([
+      `w1 (session 0x${client.sessionId.toString(16)}): s1, s3`, `w2 (session 0x${other.sessionId.toString(16)}): s2`,
+    ]);
+    await p2.close();
+    await expect.poll(() => recipe.locator('#recipe-members li').allTextContents(), { timeout: 20_000 }).toEqual([`w1 (session 0x${client.sessionId.toString(16)}): s1, s2, s3`]);
+    expect(await recipe.locator('#recipe-summary').textContent()).toBe('3 item lock(s), 0 not held');
   });
 
   it('read-only: no edit controls, and a write sent anyway is refused', async () => {

@@ -1,4 +1,4 @@
-import { queueRows, serviceRows } from '../inspectors.js';
+import { partitionerState, queueRows, serviceRows } from '../inspectors.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -34,4 +34,28 @@ const queue: CommandSpec = {
   },
 };
 
-register(services, queue);
+const partitioner: CommandSpec = {
+  name: 'partitioner',
+  summary: 'The members of a SetPartitioner (zookit or kazoo) and, per item, the member holding its lock and who waits',
+  args: '<path>',
+  async run(ctx, [p]) {
+    const path = pathArg(p);
+    const { members, items } = await partitionerState(await ctx.client(), path);
+    if (ctx.out.json) {
+      for (const m of members) ctx.out.emit({ type: 'member', ...m });
+      for (const i of items) ctx.out.emit({ type: 'item', ...i });
+      return;
+    }
+    if (members.length === 0 && items.length === 0) return ctx.out.note(`no partitioner members or item locks under ${path}`);
+    const free = items.filter((i) => i.state === 'free').length;
+    ctx.out.note(`${members.length} member${members.length === 1 ? '' : 's'}, ${items.length} item${items.length === 1 ? '' : 's'} (${free} not held)`);
+    ctx.out.table(members.map((m) => ({ ...m, session: hex(m.session), items: m.items.join(',') })), [['identifier', 'MEMBER'], ['session', 'SESSION'], ['items', 'HOLDS'], ['node', 'NODE']]);
+    if (members.length > 0 && items.length > 0) ctx.out.line();
+    ctx.out.table(items.map((i) => ({
+      ...i, state: i.state === 'HOLDS' ? ctx.out.c.green(i.state) : ctx.out.c.yellow(i.state), session: i.session === null ? '' : hex(i.session),
+      token: i.token?.toString() ?? '', waiters: i.waiters.join(', '),
+    })), [['item', 'ITEM'], ['state', 'STATE'], ['holder', 'HOLDER'], ['session', 'SESSION'], ['token', 'TOKEN(czxid)'], ['waiters', 'WAITING']]);
+  },
+};
+
+register(services, queue, partitioner);

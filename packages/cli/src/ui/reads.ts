@@ -1,7 +1,7 @@
 import { Perms, joinPath, type Acl, type Stat, type ZooKeeperClient } from '@zookit/client';
 import { parseChild, type TreeCache } from '@zookit/recipes';
 import { isText } from '../format.js';
-import { contenders, holders, queueRows, serviceRows } from '../inspectors.js';
+import { contenders, holders, partitionerState, queueRows, serviceRows } from '../inspectors.js';
 import { semaphoreAt } from '../semaphores.js';
 
 // What the page reads. Tree listings come from the live TreeCache (no request to the
@@ -54,13 +54,17 @@ export async function nodeDetail(zk: ZooKeeperClient, path: string): Promise<Rec
 }
 
 /** The recipe views the page offers. */
-export type RecipeKind = 'lock' | 'election' | 'queue' | 'services';
+export type RecipeKind = 'lock' | 'election' | 'queue' | 'services' | 'partitioner';
+
+/** The kinds, as the page's `kind` parameter names them. */
+export const RECIPE_KINDS: readonly RecipeKind[] = ['lock', 'election', 'queue', 'services', 'partitioner'];
 
 const QUEUE_ITEM = /^(entry-\d{3}-\d{10}|queue-\d{10})$/;
 
 /** Which recipe layout the children of a node look like (undefined: none). */
 export function detectRecipe(cache: TreeCache, path: string): RecipeKind | undefined {
   const names = cache.children(path) ?? [];
+  if (names.includes('party') && names.includes('locks')) return 'partitioner'; // kazoo's SetPartitioner layout
   if (names.includes('entries') || names.some((n) => QUEUE_ITEM.test(n))) return 'queue';
   const parsed = names.map(parseChild).filter((c) => c !== undefined);
   const semaphore = names.includes('leases') || (names.length > 0 && names.every((n) => /^[0-9a-f]{32}$/.test(n)));
@@ -70,8 +74,19 @@ export function detectRecipe(cache: TreeCache, path: string): RecipeKind | undef
   return undefined;
 }
 
-/** The rows of a recipe view (the CLI inspectors' reading code). */
-export async function recipeRows(zk: ZooKeeperClient, path: string, kind: RecipeKind): Promise<Array<Record<string, unknown>>> {
+/** A recipe view's rows (and, for a partitioner, its members): the CLI inspectors' reading code. */
+export async function recipeView(zk: ZooKeeperClient, path: string, kind: RecipeKind): Promise<{ rows: Array<Record<string, unknown>>; members?: Array<Record<string, unknown>> }> {
+  if (kind === 'partitioner') {
+    const { members, items } = await partitionerState(zk, path);
+    return {
+      members: members.map((m) => ({ ...m, session: hex(m.session) })),
+      rows: items.map((i) => ({ ...i, node: i.item, session: i.session === null ? null : hex(i.session), token: i.token?.toString() ?? null })),
+    };
+  }
+  return { rows: await recipeRows(zk, path, kind) };
+}
+
+async function recipeRows(zk: ZooKeeperClient, path: string, kind: Exclude<RecipeKind, 'partitioner'>): Promise<Array<Record<string, unknown>>> {
   if (kind === 'services') {
     return (await serviceRows(zk, path)).map((r) => ({ ...r, session: hex(r.session) }));
   }

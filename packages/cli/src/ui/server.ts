@@ -7,7 +7,7 @@ import { validatePath, type ZooKeeperClient } from '@zookit/client';
 import { dumpText, readTree } from '../copy.js';
 import { ensemble } from './ensemble.js';
 import { Live } from './live.js';
-import { PAGE_SIZE, childrenPage, detectRecipe, nodeDetail, recipeRows, type RecipeKind } from './reads.js';
+import { PAGE_SIZE, RECIPE_KINDS, childrenPage, detectRecipe, nodeDetail, recipeView, type RecipeKind } from './reads.js';
 import { Refused, WRITES, statusFor } from './writes.js';
 
 /** Options of {@link startConsole}. */
@@ -175,8 +175,8 @@ async function api(ctx: Handler, url: URL, req: IncomingMessage, res: ServerResp
     case '/api/recipe': {
       const p = pathParam(url);
       const kind = url.searchParams.get('kind') as RecipeKind;
-      if (!['lock', 'election', 'queue', 'services'].includes(kind)) throw new Refused(400, 'kind must be lock, election, queue or services');
-      return send(res, 200, { path: p, kind, rows: await recipeRows(ctx.zk, p, kind), now: Date.now() });
+      if (!RECIPE_KINDS.includes(kind)) throw new Refused(400, `kind must be one of ${RECIPE_KINDS.join(', ')}`);
+      return send(res, 200, { path: p, kind, ...(await recipeView(ctx.zk, p, kind)), now: Date.now() });
     }
     case '/api/ensemble':
       return send(res, 200, { members: await ensemble(ctx.hosts) });

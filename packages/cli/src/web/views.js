@@ -8,19 +8,22 @@ const COLUMNS = {
   lock: [['position', '#'], ['state', 'state'], ['identifier', 'identifier'], ['token', 'fencing token (czxid)'], ['session', 'session'], ['waiting', 'waiting / holding for'], ['kind', 'kind'], ['naming', 'layout'], ['node', 'node']],
   election: [['position', '#'], ['state', 'role'], ['identifier', 'identifier'], ['token', 'token (czxid)'], ['session', 'session'], ['waiting', 'candidate for'], ['naming', 'layout'], ['node', 'node']],
   queue: [['position', '#'], ['state', 'state'], ['items', 'item'], ['takenBy', 'taken by'], ['priority', 'priority'], ['layout', 'layout'], ['node', 'node']],
+  partitioner: [['item', 'item'], ['state', 'state'], ['holder', 'held by'], ['session', 'session'], ['token', 'fencing token (czxid)'], ['waiters', 'waiting']],
   services: [['name', 'service'], ['id', 'id'], ['address', 'address'], ['port', 'port'], ['sslPort', 'ssl port'], ['payload', 'payload'], ['session', 'session'], ['registered', 'registered']],
 };
-const TITLES = { lock: 'Lock queue (holder first)', election: 'Election: leader and candidates', queue: 'Queue', services: 'Discovery: services and instances' };
+const TITLES = { lock: 'Lock queue (holder first)', election: 'Election: leader and candidates', queue: 'Queue', services: 'Discovery: services and instances', partitioner: 'Set partitioner: members and item locks' };
 
 function cell(row, key, now) {
   if (key === 'waiting') return row.since === null ? '' : ago(now - row.since);
   if (key === 'items') return row.items.join(' | ');
+  if (key === 'waiters') return row.waiters.join(', ');
   if (key === 'payload') return row.payload === null ? '' : JSON.stringify(row.payload);
   if (key === 'id' && row.enabled === false) return `${row.id} (disabled)`;
   return row[key] ?? '';
 }
 
 function summary(kind, rows) {
+  if (kind === 'partitioner') return `${rows.length} item lock(s), ${rows.filter((r) => r.state !== 'HOLDS').length} not held`;
   if (kind === 'queue') return `depth ${rows.length}, in flight ${rows.filter((r) => r.state === 'taken').length}`;
   if (kind === 'lock' && rows[0]?.layout) return `${rows[0].layout}: ${rows.filter((r) => r.state === 'HOLDS').length} lease(s) held${rows[0].maxLeases === null ? '' : ` of ${rows[0].maxLeases}`}; ${rows.filter((r) => r.state !== 'HOLDS').length} waiting`;
   if (kind === 'lock') return rows.length === 0 ? 'free' : `held by ${rows.filter((r) => r.state === 'HOLDS').map((r) => r.identifier || r.node).join(', ')}; ${rows.filter((r) => r.state !== 'HOLDS').length} waiting`;
@@ -42,6 +45,8 @@ export function RecipeView({ path, kind: detected, tick }) {
       ${Object.keys(TITLES).map((k) => html`<option value=${k}>${k}</option>`)}</select></h3>
     ${error && html`<div class="refused">${error}</div>`}
     ${view && view.kind === kind && html`<p class="summary" id="recipe-summary">${summary(kind, view.rows)}</p>
+      ${view.members && html`<ul class="members" id="recipe-members">${view.members.map((m) => html`<li data-member=${m.identifier}>
+        <b>${m.identifier}</b> (session ${m.session}): ${m.items.length === 0 ? 'no items' : m.items.join(', ')}</li>`)}</ul>`}
       <table><tr>${COLUMNS[kind].map(([, label]) => html`<th>${label}</th>`)}</tr>
         ${view.rows.map((r) => html`<tr data-node=${r.node ?? r.id} class=${r.state === 'HOLDS' || r.state === 'LEADER' ? 'holder' : ''}>
           ${COLUMNS[kind].map(([k]) => html`<td class=${k}>${cell(r, k, view.now)}</td>`)}</tr>`)}
