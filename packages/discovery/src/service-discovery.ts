@@ -5,7 +5,7 @@ import {
 } from '@zookit/client';
 import { RecipeEmitter } from '@zookit/recipes';
 import { DiscoveryStateError } from './errors.js';
-import { checkSegment, parseInstance, serializeInstance, ServiceType, type ServiceInstance } from './instance.js';
+import { parseInstance, serializeInstance, ServiceType, type ServiceInstance } from './instance.js';
 import { childrenOf, readService } from './read-instances.js';
 import { Registration } from './registration.js';
 import { logFailure } from './report.js';
@@ -340,4 +340,12 @@ function localAddress(): string {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return '127.0.0.1';
+}
+
+/** Checks a service name or instance id: one non-empty path segment. */
+function checkSegment(argument: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.includes('/') || value === '.' || value === '..' || value.includes('\u0000')) {
+    throw new InvalidArgumentError(argument, `must be a non-empty string without "/" (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }
