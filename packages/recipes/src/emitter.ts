@@ -71,12 +71,3 @@ export class RecipeEmitter<E extends EventMap<E>> implements RecipeEvents<E> {
     else this.#listeners.delete(event);
   }
 }
-
-/** Reports a recipe's background failure (not a callback's) on the client's `'error'` event; a throwing error listener cannot break the caller. */
-export function report(zk: ZooKeeperClient, err: unknown): void {
-  try {
-    zk.emit('error', err instanceof Error ? err : new Error(String(err)));
-  } catch {
-    // The error listener itself failed: nothing left to tell.
-  }
-}
