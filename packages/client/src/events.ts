@@ -1,6 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ConnectionState } from './types.js';
-import type { Dispatcher } from './watches/dispatcher.js';
 
 /** Events the client emits (eventemitter3, typed). Every listener runs isolated. */
 export interface ClientEvents {
@@ -27,22 +26,28 @@ export interface ConnectionObserver {
 }
 
 type Listener = (...args: never[]) => unknown;
+
+/** What runs each listener isolated: the client's dispatcher (only `invoke` is needed here). */
+interface ListenerRunner {
+  invoke(label: string, fn: Listener, thisArg: unknown, args: readonly unknown[], quiet: boolean): void;
+}
+
 type Names<E extends object> = EventEmitter.EventNames<E>;
 type Fn<E extends object, T extends Names<E>> = EventEmitter.EventListener<E, T>;
 
 const ORIGINAL = Symbol('original listener');
 
 /**
- * An eventemitter3 emitter whose listeners each run isolated through a
- * {@link Dispatcher}: a listener that throws (or rejects) is reported and never
+ * An eventemitter3 emitter whose listeners each run isolated through the client's
+ * dispatcher: a listener that throws (or rejects) is reported and never
  * stops the listeners after it. `'error'` listeners are reported quietly (logged,
  * not re-emitted).
  */
 export class IsolatedEmitter<E extends object> extends EventEmitter<E> {
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcher: ListenerRunner;
   readonly #wrappers = new WeakMap<Listener, Map<PropertyKey, Listener>>();
 
-  constructor(dispatcher: Dispatcher) {
+  protected constructor(dispatcher: ListenerRunner) {
     super();
     this.#dispatcher = dispatcher;
   }
