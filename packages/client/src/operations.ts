@@ -3,7 +3,8 @@ import {
   type GetDataResult, type Reader, type Writer,
 } from '@zookit/protocol';
 import { createOp, type CreateOptions } from './create-op.js';
-import { ErrorCode, InvalidArgumentError, NoNodeError, errorFromCode } from './errors.js';
+import { ErrorCode, InvalidArgumentError, NoNodeError } from './errors.js';
+import { errorFromCode } from './error-codes.js';
 import { checkOptions, checkVersion, toData } from './options.js';
 import { parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
 import type { Decoder, Session } from './session/session.js';

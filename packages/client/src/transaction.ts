@@ -1,5 +1,6 @@
 import { OpCode, readMultiResponse, type GetDataResult, type MultiOpRecord, type MultiResult, type Reader, type Stat } from '@zookit/protocol';
-import { RolledBackError, errorFromCode, ErrorCode, type ZooKeeperError } from './errors.js';
+import { RolledBackError, ErrorCode, type ZooKeeperError } from './errors.js';
+import { errorFromCode } from './error-codes.js';
 
 /** One operation of a transaction or a multiRead, ready to encode. */
 export interface MultiOp extends MultiOpRecord {
