@@ -30,4 +30,14 @@ describe('published types', () => {
     expect(all).not.toMatch(/\berrorFromCode\b/);
     expect([...types.keys()].filter((f) => f.includes(path.sep))).toEqual([]); // nothing from watches/, session/, transport/
   });
+
+  it('declare nothing at module level that the entry does not export, but the emitter base of ZooKeeperClient', () => {
+    const entry = types.get('index.d.ts')!;
+    const named = new Set([...entry.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((n) => n.replace(/\btype\b/, '').trim())));
+    const starred = new Set([...entry.matchAll(/export \* from '\.\/(.+)\.js'/g)].map((m) => `${m[1]}.d.ts`));
+    const extra = [...types].filter(([file]) => file !== 'index.d.ts' && !starred.has(file)).flatMap(([file, text]) =>
+      [...text.matchAll(/^export (?:declare )?(?:abstract )?(?:class|function|const|interface|type|enum) (\w+)/gm)]
+        .map((m) => m[1]!).filter((name) => !named.has(name)).map((name) => `${file}: ${name}`));
+    expect(extra).toEqual(['events.d.ts: IsolatedEmitter']);
+  });
 });

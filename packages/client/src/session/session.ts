@@ -11,7 +11,8 @@ import {
   SessionExpiredError,
   ZooKitError,
 } from '../errors.js';
-import type { HostPort, Logger, SessionConfig } from '../options.js';
+import type { Logger } from '../options.js';
+import type { HostPort, SessionConfig } from '../config.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { ConnectionState } from '../types.js';
 import { ConnectAttempts } from './attempts.js';
