@@ -1,4 +1,4 @@
-import { OpCode, readMultiResponse, type GetDataResult, type MultiOpRecord, type MultiResult, type Reader, type Stat } from '@zookit/protocol';
+import { OpCode, readMultiResponse, type MultiOpRecord, type MultiResult, type Reader } from '@zookit/protocol';
 import { RolledBackError, ErrorCode, type ZooKeeperError } from './errors.js';
 import { errorFromCode } from './error-codes.js';
 import type { MultiReadResult, TransactionResult } from './types.js';
