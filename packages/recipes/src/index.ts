@@ -19,9 +19,9 @@ export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
 export {
   DistributedQueue, type DistributedQueueOptions, type PutOptions, type ConsumeOptions, type StopConsuming,
 } from './queue/queue.js';
-export type { QueueItem, QueueHandler, QueueHandlerContext } from './queue/handler.js';
-export type { QueueFormatName } from './queue/format.js';
-export type { ConsumerStats } from './queue/consumer.js';
+export type {
+  QueueItem, QueueHandler, QueueHandlerContext, QueueFormatName, ConsumerStats, TakeOptions,
+} from './queue/types.js';
 export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
 export {
   RecipeTimeoutError, LockTimeoutError, RecipeDataError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError,

@@ -30,6 +30,15 @@ describe('published types', () => {
     expect([...types.keys()]).not.toContain(path.join('tree-cache', 'engine.d.ts'));
   });
 
+  it('declare nothing at module level that the entry does not export, but the base of the cache views', () => {
+    const entry = types.get('index.d.ts')!;
+    const named = new Set([...entry.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((n) => n.replace(/\btype\b/, '').trim())));
+    const extra = [...types].filter(([file]) => file !== 'index.d.ts').flatMap(([file, text]) =>
+      [...text.matchAll(/^export (?:declare )?(?:abstract )?(?:class|function|const|interface|type|enum) (\w+)/gm)]
+        .map((m) => m[1]!).filter((name) => !named.has(name)).map((name) => `${file}: ${name}`));
+    expect(extra).toEqual([`${path.join('tree-cache', 'cache-view.d.ts')}: CacheView`]);
+  });
+
   it('RecipeEmitter is exported and documented, with no public member beyond RecipeEvents', () => {
     expect(types.get('index.d.ts')).toMatch(/export \{ RecipeEmitter \}/);
     const emitter = types.get('emitter.d.ts')!;
