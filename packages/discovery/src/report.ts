@@ -1,7 +1,7 @@
 // Background-failure reporting shared by the discovery classes (not exported from the entry).
 import type { Logger } from '@zookit/client';
 
-/** Reports a background failure of `owner` on its `'error'` event (isolated), after {@link logFailure}. */
+/** How an owner reports a background failure: {@link logFailure}, then its `'error'` event. */
 type Reporter = (message: string, err: Error) => void;
 
 const reporters = new WeakMap<object, Reporter>();
