@@ -57,6 +57,15 @@ const WORKLOADS = {
     title: 'pipelined get', clients: RAW, params: { warmup: q(5000, 2000), count: q(50000, 10000), window: 1000 },
     rows: [['pipelined get, ops/s', 'ops_s', 1, 0], ['pipelined get, client CPU µs/op', 'cpu_us_op', -1, 1]],
   },
+  otel: {
+    title: 'pipelined get: tracing overhead', clients: ['zookit'], params: { warmup: q(5000, 2000), count: q(50000, 10000), window: 1000 },
+    rows: [
+      ['pipelined get, client CPU µs/op, no subscriber on the channels', 'cpu_us_op', -1, 2],
+      ['… with a no-op subscriber on zookit:request', 'cpu_us_op_sub', -1, 2],
+      ['… with @zookit/otel active (SDK, batch span processor, metric reader)', 'cpu_us_op_otel', -1, 2],
+      ['… @zookit/otel CPU ÷ no subscriber', 'otel_cpu_ratio', -1, 2],
+    ],
+  },
   pcreate: {
     title: 'pipelined create', clients: RAW, params: { warmup: q(1000, 500), count: q(20000, 5000), size: 100, window: 1000 },
     rows: [['pipelined create (seq, 100 B), ops/s', 'ops_s', 1, 0], ['pipelined create, client CPU µs/op', 'cpu_us_op', -1, 1]],

@@ -13,8 +13,16 @@
 //    is SIGKILLed mid-run; no request may be lost, and its removal is timed.
 // 5. Prints a summary and stops everything it started, also on Ctrl-C.
 //
+// `npm run demo -- --ui` also starts the web console (`zk ui`) on the ensemble and prints its
+// URL: the fleet's job locks (holder first, the queue moving, the killed worker's node
+// vanishing) and the leader service's election can be watched live. On a terminal the demo
+// waits for Enter before it starts and before it stops, so the page can be opened and read.
+//
 // With a terminal, the fleet's progress is a live bar; without one (CI logs), plain lines.
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { startEnsemble } from '@zookit/testing';
 import { formatSummary as fleetLines, runFleet } from '@zookit/example-worker-fleet';
 import { formatStatuses, formatSummary as leaderLines, runLeaderService } from '@zookit/example-leader-service';
@@ -71,6 +79,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 let ensemble;
+let ui;
 let exitCode = 1;
 try {
   section('ZooKeeper');
@@ -85,6 +94,11 @@ try {
     log(`ensemble up: ${ensemble.servers.map((s, i) => `zk${s.id}=${s.port}${i === leader ? ' (leader)' : ''}`).join('  ')}`);
   }
   shutdown.signal.throwIfAborted();
+  if (process.argv.includes('--ui')) {
+    ui = await startUi(connectString);
+    log(bold(`web console: ${ui.url}#/zookit-examples`) + dim(' (read-only; the examples work under /zookit-examples)'));
+    await pressEnter('open it, then press Enter to start the demo');
+  }
 
   const fleet = await demoFleet(connectString);
   shutdown.signal.throwIfAborted();
@@ -131,6 +145,10 @@ try {
   }
 } finally {
   clearBar();
+  if (ui) {
+    if (!shutdown.signal.aborted) await pressEnter('press Enter to stop the web console and the ensemble');
+    await ui.stop();
+  }
   if (ensemble) {
     await ensemble.stop();
     console.log(dim('ensemble stopped; every process the demo started is gone'));
@@ -271,4 +289,40 @@ async function fetchStatus(port) {
   } catch {
     return undefined;
   }
+}
+
+// --- the web console (`zk ui`, the CLI's binary as a person runs it) --------------------
+async function startUi(connectString) {
+  const bin = fileURLToPath(new URL('./bin.js', import.meta.resolve('@zookit/cli')));
+  const child = spawn(process.execPath, [bin, 'ui', '--server', connectString], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Its stderr goes on to ours, but for the "interrupted" of the Ctrl-C that stops it at the end.
+  createInterface({ input: child.stderr }).on('line', (line) => line !== 'zk: interrupted' && console.error(line));
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(line);
+      if (m) resolve(m[0]);
+    });
+    void exited.then((code) => reject(new Error(`zk ui exited (${code}) before it printed its URL`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** On a terminal, waits for Enter (or Ctrl-C); elsewhere goes on at once. */
+async function pressEnter(prompt) {
+  if (!tty || !process.stdin.isTTY) return;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT')); // Ctrl-C at the prompt stops the demo as anywhere else
+  await new Promise((resolve) => {
+    rl.question(`${dim(clock())} ${prompt} `, resolve);
+    shutdown.signal.addEventListener('abort', resolve, { once: true });
+  });
+  rl.close();
 }

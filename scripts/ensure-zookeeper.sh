@@ -2,8 +2,9 @@
 # Make sure this machine can run the test suites: a local ZooKeeper (Debian's
 # `zookeeper` package, which pulls a headless JRE) unless ZOOKEEPER_HOME or
 # ZOOKEEPER_CONNECT is set, plus the interop/bench peers (python3-kazoo and the Curator
-# jars), iproute2 for the network-namespace partition tests and openssl for TLS test
-# certificates. Idempotent; prints nothing when everything is present.
+# jars), iproute2 for the network-namespace partition tests, openssl for TLS test
+# certificates and chromium for the web console's browser tests. Idempotent; prints
+# nothing when everything is present.
 #
 #   ZOOKIT_PEERS=0   skip the kazoo/Curator packages
 set -euo pipefail
@@ -34,6 +35,8 @@ fi
 
 # openssl: throw-away TLS certificates for the TLS tests (@zookit/testing generateTlsMaterial).
 if ! command -v openssl >/dev/null 2>&1; then apt_pkgs+=(openssl); fi
+# chromium: the browser of the `zk ui` tests (driven headless by playwright-core; no browser download).
+if [[ ! -x /usr/bin/chromium ]]; then apt_pkgs+=(chromium); fi
 
 if (( ${#apt_pkgs[@]} == 0 )); then exit 0; fi
 

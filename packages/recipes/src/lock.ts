@@ -1,11 +1,11 @@
-import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
+import { InvalidArgumentError, NoNodeError, validatePath, type ZooKeeperClient } from '@zookit/client';
 import { contend, type ContenderConfig } from './contender.js';
 import { CancelledError, LockTimeoutError, RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
 import { lockSpec } from './lock-kind.js';
 import type { Naming } from './node-names.js';
 import { readContenders, recipePath } from './nodes.js';
-import type { Ownership } from './ownership.js';
+import { REVOKE_MESSAGE, type Ownership } from './ownership.js';
 import { Scope } from './wait.js';
 
 /** Options of {@link Lock} (and the locks of {@link ReadWriteLock}). */
@@ -16,6 +16,12 @@ export interface LockOptions {
   naming?: Naming;
   /** ms a held lease survives SUSPENDED before its signal aborts (default 0: at once, the safe choice). */
   suspendedGrace?: number;
+  /**
+   * Whether a held lease listens for revocation requests: its `'revoke'` event fires when
+   * someone calls {@link Lock.revoke} (or Curator's `Revoker.attemptRevoke`) on its node.
+   * Cooperative, like Curator's `makeRevocable`. Default false.
+   */
+  revocable?: boolean;
 }
 
 /** Options of one `acquire()`. */
@@ -103,6 +109,8 @@ export class Lock {
       naming: this.#options.naming ?? 'curator',
       data: this.#options.identifier,
       grace: this.#options.suspendedGrace ?? 0,
+      revocable: this.#options.revocable === true,
+      recipe: spec.recipe,
       onEnd: (l) => {
         if (this.#lease === l) this.#lease = undefined;
       },
@@ -121,6 +129,24 @@ export class Lock {
     await lease?.release();
   }
 
+  /**
+   * Asks the holder of `nodePath` (a contender node, e.g. `lease.path` or a path from
+   * `getChildren`) to let go, by writing Curator's `__REVOKE__` data into it: a revocable
+   * zookit lease emits `'revoke'`, a Curator holder made revocable calls its listener.
+   * Resolves `false` when the node is gone. The holder decides; nothing is forced.
+   * @throws InvalidArgumentError for a bad path
+   */
+  static async revoke(zk: ZooKeeperClient, nodePath: string): Promise<boolean> {
+    validatePath(nodePath, false, 'nodePath');
+    try {
+      await zk.set(nodePath, Buffer.from(REVOKE_MESSAGE));
+      return true;
+    } catch (err) {
+      if (err instanceof NoNodeError) return false;
+      throw err;
+    }
+  }
+
   /** Identifiers (node data) of every contender in queue order, the holder first. */
   async contenders(): Promise<string[]> {
     return readContenders(this.#zk, this.path);
@@ -128,11 +154,12 @@ export class Lock {
 }
 
 /** Bad options throw before anything is sent. */
-function checkLockOptions(options: LockOptions): void {
+export function checkLockOptions(options: LockOptions): void {
   if (options.identifier !== undefined && typeof options.identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
   if (options.naming !== undefined && options.naming !== 'curator' && options.naming !== 'kazoo') {
     throw new InvalidArgumentError('naming', `must be 'curator' or 'kazoo', got ${String(options.naming)}`);
   }
+  if (options.revocable !== undefined && typeof options.revocable !== 'boolean') throw new InvalidArgumentError('revocable', 'must be a boolean');
   const grace = options.suspendedGrace;
   if (grace !== undefined && (typeof grace !== 'number' || !(grace >= 0))) {
     throw new InvalidArgumentError('suspendedGrace', `must be a number of ms >= 0, got ${String(grace)}`);

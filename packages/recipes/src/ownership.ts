@@ -1,9 +1,13 @@
 // Not exported from the package: users see the Lease interface.
-import { ConnectionState, EventType, type Transaction, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
+import { ConnectionState, EventType, NoNodeError, type Stat, type Transaction, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
 import { RecipeEmitter } from './emitter.js';
 import { OwnershipLostError, type LossReason } from './errors.js';
 import { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 import { guaranteedDelete } from './nodes.js';
+import { publishEnded, type LeaseTrace } from './tracing.js';
+
+/** The data that asks a holder to let go: Curator's `LockInternals.REVOKE_MESSAGE`. */
+export const REVOKE_MESSAGE = '__REVOKE__';
 
 /**
  * The implementation of {@link Lease}: one held contender node, watched, ended on
@@ -30,6 +34,12 @@ export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
   #armed = false;
   #verifying = false;
   #armSoon: ReturnType<typeof setImmediate> | undefined;
+  /** Whether the node's data is read for revocation requests (a revocable Lock). */
+  readonly #revocable: boolean;
+  /** Data version of the last revocation request reported (each request is reported once). */
+  #revokeVersion = -1;
+  readonly #trace: LeaseTrace | undefined;
+  readonly #grantedAt = performance.now();
 
   /**
    * Created by the contender when it wins. `confirmedAt` is the `performance.now()` at
@@ -41,6 +51,8 @@ export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
     grace: number,
     onEnd?: (lease: Ownership) => void,
     confirmedAt: number = performance.now(),
+    revocable = false,
+    trace?: LeaseTrace,
   ) {
     super(zk, 'Lease');
     this.#zk = zk;
@@ -50,6 +62,8 @@ export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
     this.#grace = grace;
     this.#onEnd = onEnd;
     this.#confirmedAt = confirmedAt;
+    this.#revocable = revocable;
+    this.#trace = trace;
     // The internal channel: notified before any user listener, which cannot break it.
     this.#unobserve = zk.observe({ state: this.#onState, closing: this.#onClosing });
     // Watch our own node (one request, nothing awaited): a deletion by anyone ends the lease
@@ -114,7 +128,7 @@ export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
     if (this.#armed || this.#released || this.#armSoon) return;
     this.#armed = true;
     const sentAt = performance.now();
-    this.#zk.exists(this.path, { watch: this.#onNodeEvent }).then(
+    this.#watchNode().then(
       (stat) => {
         if (stat === null) {
           // Registered an exist watch for a node that will never come back: drop it.
@@ -132,6 +146,22 @@ export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
         this.#armed = false;
       },
     );
+  }
+
+  /** The node's stat (null when gone), leaving a watch; a revocable lease reads the data too. */
+  async #watchNode(): Promise<Stat | null> {
+    if (!this.#revocable) return this.#zk.exists(this.path, { watch: this.#onNodeEvent });
+    try {
+      const { data, stat } = await this.#zk.get(this.path, { watch: this.#onNodeEvent });
+      if (stat.ephemeralOwner === this.sessionId && stat.version !== this.#revokeVersion && data.toString('utf8') === REVOKE_MESSAGE && !this.#released) {
+        this.#revokeVersion = stat.version;
+        this.emit('revoke');
+      }
+      return stat;
+    } catch (err) {
+      if (err instanceof NoNodeError) return null; // a failed read leaves no watch
+      throw err;
+    }
   }
 
   readonly #onNodeEvent = (event: WatchedEvent): void => {
@@ -207,6 +237,7 @@ export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
     this.#armSoon = undefined;
     this.#unobserve();
     this.#ac.abort(new OwnershipLostError(this.path, reason));
+    if (this.#trace) publishEnded(this.#trace, this, reason, performance.now() - this.#grantedAt);
     this.#released = deleteNode ? guaranteedDelete(this.#zk, this.path, this.sessionId) : Promise.resolve();
     this.#released.catch(() => {});
     this.#onEnd?.(this);

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 const DOCS = path.resolve(import.meta.dirname, '../../../docs/recipes');
 const OUT_DIR = path.join(import.meta.dirname, '.generated');
 const DOC_HOSTS = "'127.0.0.1:2181'";
-const PAGES = ['tree-cache.md', 'shared-value.md', 'persistent-node.md', 'group-member.md', 'party.md'];
+const PAGES = ['tree-cache.md', 'shared-value.md', 'persistent-node.md', 'group-member.md', 'party.md', 'election.md', 'lock.md', 'semaphore.md', 'timed-lease.md', 'set-partitioner.md'];
 
 function tsBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```\s*$/gm)].filter((m) => !/\bno-test\b/.test(m[1]!)).map((m) => m[2]!);

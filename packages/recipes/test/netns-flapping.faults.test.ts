@@ -10,7 +10,7 @@ import { Counter, Election, Lock, OutcomeUnknownError } from '../src/index.js';
 import { CLIENT_SCRIPTS, clientOn, ephemeralsBySession, hostsFirst, logHold, ms, requireBuilt } from './netns-helpers.js';
 
 const SESSION = 4_000;
-const FLAP_FOR_MS = 30_000;
+const FLAP_FOR_MS = 60_000;
 let ens: NamespaceEnsemble;
 const opened: ZooKeeperClient[] = [];
 
@@ -141,7 +141,7 @@ describe('scenario 4: the leader isolated and healed every few seconds under loc
         `History checker: locks — ${lockCheck.summary}; election — ${leadCheck.summary}; counter — ${counterCheck.summary} (OutcomeUnknownError ${unknownCounts.reduce((a, b) => a + b, 0)}); ` +
         `leaked ephemerals of closed sessions ${leakedNodes.length}; lock/election nodes left ${left.length}`,
     );
-    expect(flaps.length).toBeGreaterThanOrEqual(3);
+    expect(flaps.length).toBeGreaterThanOrEqual(5);
     expect(lockCheck.holds.length).toBeGreaterThan(10);
     expect(leadCheck.holds.length).toBeGreaterThan(3);
     expect(counterCheck.acknowledged).toBeGreaterThan(10);
@@ -150,7 +150,7 @@ describe('scenario 4: the leader isolated and healed every few seconds under loc
     expect({ lost: counterCheck.lost, doubled: counterCheck.doubled }).toEqual({ lost: 0, doubled: 0 });
     expect(leakedNodes).toEqual([]);
     expect(left).toEqual([]);
-  }, 150_000);
+  }, FLAP_FOR_MS + 120_000);
 });
 
 describe('scenario 5: a minority partition that outlasts the session timeout', () => {

@@ -79,7 +79,22 @@ function firstHost(connectString: string): { host: string; port: number } {
  * @throws {@link SessionExpiryError} on timeout, refused connection or an unexpected reply
  */
 export async function expireSessionById(credentials: SessionCredentials, options: ExpireSessionOptions = {}): Promise<ExpireSessionResult> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  // The server closes the victim's connection as soon as the twin's ConnectRequest is
+  // read, before it answers the twin; a victim that reconnects within that window takes
+  // the session back, and the server closes the twin without a ConnectResponse. Try again
+  // then (a few times, within the timeout): the race is rare and needs a loaded machine.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await expireOnce(credentials, options, Math.max(1, deadline - Date.now()));
+    } catch (err) {
+      const lostRace = err instanceof SessionExpiryError && err.message.startsWith('no ConnectResponse');
+      if (!lostRace || attempt >= 5 || Date.now() >= deadline) throw err;
+    }
+  }
+}
+
+async function expireOnce(credentials: SessionCredentials, options: ExpireSessionOptions, timeoutMs: number): Promise<ExpireSessionResult> {
   const { host, port } = options.connectString ? firstHost(options.connectString) : credentials;
   const idHex = `0x${BigInt.asUintN(64, credentials.sessionId).toString(16)}`;
   const socket = net.connect({ host, port });

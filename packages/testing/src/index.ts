@@ -27,17 +27,10 @@ export {
   type SaslServerInfo,
 } from './server.js';
 export { generateTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls.js';
-export { startEnsemble, type ZooKeeperEnsemble, type EnsembleMember, type StartEnsembleOptions } from './ensemble.js';
-export {
-  FaultProxy,
-  type FaultProxyOptions,
-  type FaultProxyStats,
-  type FaultMode,
-  type ProxyConnection,
-  type DataInterceptor,
-  type CutEvent,
-  type CutAfterRequestHandle,
-} from './fault-proxy.js';
+export { startEnsemble } from './ensemble.js';
+export type { ZooKeeperEnsemble, EnsembleMember, StartEnsembleOptions } from './ensemble-types.js';
+export { FaultProxy, type FaultProxyOptions, type FaultMode, type DataInterceptor, type CutAfterRequestHandle } from './fault-proxy.js';
+export type { FaultProxyStats, ProxyConnection, CutEvent } from './proxy-connection.js';
 export {
   expireSession,
   expireSessionById,
@@ -59,3 +52,4 @@ export {
   type ExclusiveCheck,
   type CounterCheck,
 } from './history.js';
+export { DEFAULT_ZOOKEEPER_IMAGE, dockerAvailable } from './container.js';

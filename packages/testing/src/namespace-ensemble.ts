@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZooKeeperNotFoundError, ZooKitTestingError } from './errors.js';
-import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble.js';
+import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble-types.js';
 import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { NamespaceNetwork, partitionPairs, type NetEndpoint } from './netns.js';

@@ -12,6 +12,8 @@ import type { Socket } from 'node:net';
  *    the recorded PIDs. It never signals PIDs it was not given.
  */
 const live = new Set<ChildProcess>();
+/** Synchronous cleanups (e.g. removing a container) run by the same exit hooks. */
+const cleanups = new Set<() => void>();
 let hooksInstalled = false;
 let watchdog: ChildProcess | undefined;
 
@@ -89,6 +91,14 @@ function killTracked(): void {
     }
   }
   live.clear();
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch {
+      // best effort at exit
+    }
+  }
+  cleanups.clear();
 }
 
 function installHooks(): void {
@@ -118,6 +128,18 @@ export function trackProcess(child: ChildProcess): void {
     live.delete(child);
     if (pid !== undefined) tellWatchdog(`-${pid}`);
   });
+}
+
+/**
+ * Run `cleanup` (synchronous) if this process exits or is interrupted before the
+ * returned function is called. For resources the watchdog cannot kill by PID.
+ */
+export function trackCleanup(cleanup: () => void): () => void {
+  installHooks();
+  cleanups.add(cleanup);
+  return () => {
+    cleanups.delete(cleanup);
+  };
 }
 
 /** Number of tracked JVMs still running (for tests of the harness itself). */

@@ -7,114 +7,43 @@ import { fourLetterWord } from './four-letter-word.js';
 import { findLocalInstallation, type LocalInstallation } from './installation.js';
 import { JvmProcess } from './jvm-process.js';
 import { allocatePorts } from './ports.js';
+import { dockerAvailable, startContainerServer } from './container.js';
 import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
-import { generateTlsMaterial, type TlsMaterial } from './tls.js';
+import type {
+  SaslServerInfo,
+  SaslServerOptions,
+  ServerSource,
+  TlsServerInfo,
+  TlsServerOptions,
+  ZooKeeperServer,
+} from './server-types.js';
+import { generateTlsMaterial } from './tls.js';
 
-/** Where a server came from. */
-export type ServerSource = 'local' | 'external' | 'container';
-
-/**
- * A ZooKeeper server under test. Control methods (`stop`, `kill`, `restart`, `pause`,
- * `resume`) work for servers started by this process (`controllable === true`); for an
- * existing ensemble from `ZOOKEEPER_CONNECT` they throw {@link ServerControlUnavailableError}.
- */
-export interface ZooKeeperServer extends AsyncDisposable {
-  /** `host:port` for a client. */
-  readonly connectString: string;
-  /** Client host (always `127.0.0.1` for local servers). */
-  readonly host: string;
-  /** Client port. */
-  readonly port: number;
-  /** Data directory (also holds `zoo.cfg` and `server.log`); `undefined` if not local. */
-  readonly dataDir: string | undefined;
-  /** Log file with the JVM's stdout and stderr; `undefined` if not local. */
-  readonly logFile: string | undefined;
-  /** Where the server came from. */
-  readonly source: ServerSource;
-  /** Whether the control methods work. */
-  readonly controllable: boolean;
-  /** PID of the server JVM while running (local servers only). */
-  readonly pid: number | undefined;
-  /** True between `pause()` and `resume()`. */
-  readonly paused: boolean;
-  /**
-   * Stop gracefully: SIGTERM, SIGKILL after `stopTimeoutMs`, wait for exit. For a
-   * standalone server this is final and removes the data directory; for an ensemble
-   * member the data is kept so `restart()` can bring it back.
-   */
-  stop(): Promise<void>;
-  /** SIGKILL the JVM and wait for it to exit; data is kept, `restart()` brings it back. */
-  kill(): Promise<void>;
-  /** Stop if running, then start again with the same config, port and data; wait until ready. */
-  restart(): Promise<void>;
-  /** SIGSTOP the JVM (it keeps its sockets but answers nothing). */
-  pause(): Promise<void>;
-  /** SIGCONT after `pause()`. */
-  resume(): Promise<void>;
-  /** Send a four-letter word to this server (see {@link fourLetterWord}). */
-  fourLetterWord(cmd: string, timeoutMs?: number): Promise<string>;
-  /** The TLS client port and its certificates, when started with `tls`. */
-  readonly tls?: TlsServerInfo | undefined;
-  /** The SASL users and JAAS file, when started with `sasl`. */
-  readonly sasl?: SaslServerInfo | undefined;
-}
-
-/** How the TLS port treats client certificates (ZooKeeper's `ssl.clientAuth`). */
-export type TlsClientAuth = 'none' | 'want' | 'need';
-
-/** Options of a TLS test server (`startServer({ tls })`). */
-export interface TlsServerOptions {
-  /** `ssl.clientAuth` (default `'none'`; ZooKeeper's own default is `need`). */
-  clientAuth?: TlsClientAuth;
-  /** SANs of the server certificate (default `['IP:127.0.0.1', 'DNS:localhost']`). */
-  serverSubjectAltNames?: readonly string[];
-}
-
-/**
- * The TLS side of a test server: its secure port (on 127.0.0.1) and throw-away
- * certificates generated at start (PEM strings, ready for Node's `tls` options).
- * The plain `port` stays open for four-letter words.
- */
-export interface TlsServerInfo extends TlsMaterial {
-  /** Host of the secure port (`127.0.0.1`). */
-  host: string;
-  /** The `secureClientPort`. */
-  port: number;
-  /** `127.0.0.1:<secure port>`. */
-  connectString: string;
-  /** The server's `ssl.clientAuth`. */
-  clientAuth: TlsClientAuth;
-}
-
-/** Options of a SASL test server (`startServer({ sasl })`). */
-export interface SaslServerOptions {
-  /** DIGEST-MD5 users: name → password. */
-  users: Readonly<Record<string, string>>;
-  /**
-   * Require SASL from every client (`enforce.auth.enabled=true`,
-   * `enforce.auth.schemes=sasl`). Default true; false only enables the provider.
-   */
-  enforce?: boolean;
-}
-
-/** The SASL side of a test server. */
-export interface SaslServerInfo {
-  /** The DIGEST-MD5 users the server accepts. */
-  users: Readonly<Record<string, string>>;
-  /** Whether the server refuses clients that do not authenticate with SASL. */
-  enforced: boolean;
-  /** The JAAS file passed with `-Djava.security.auth.login.config`. */
-  jaasFile: string;
-}
+export type {
+  SaslServerInfo,
+  SaslServerOptions,
+  ServerSource,
+  TlsClientAuth,
+  TlsServerInfo,
+  TlsServerOptions,
+  ZooKeeperServer,
+} from './server-types.js';
 
 /** Options for {@link startServer}. */
 export interface StartServerOptions extends ServerConfigOptions {
   /**
    * Which source to use: `'auto'` (default: `ZOOKEEPER_CONNECT`, then a local
-   * installation, then testcontainers if a Docker engine answers), `'local'` (only a
-   * local JVM), or `'external'` (only `ZOOKEEPER_CONNECT`).
+   * installation, then a container if a Docker engine answers), `'local'` (only a
+   * local JVM), `'external'` (only `ZOOKEEPER_CONNECT`) or `'container'` (only Docker,
+   * through the optional peer `testcontainers`).
    */
-  source?: 'auto' | 'local' | 'external';
+  source?: ServerSource | 'auto';
+  /**
+   * The container image (source `'container'`, or `'auto'` falling back to Docker):
+   * default `$ZOOKIT_ZOOKEEPER_IMAGE`, else the official `zookeeper:3.8`. Any image whose
+   * `PATH` has ZooKeeper's `zkServer.sh` works (see `scripts/zookeeper-image.sh`).
+   */
+  image?: string;
   /**
    * Also open a TLS client port (`secureClientPort` on 127.0.0.1, Netty connection
    * factory) with certificates generated at start with `openssl`: `true`, or options.
@@ -419,8 +348,8 @@ async function startLocalStandalone(install: LocalInstallation, options: StartSe
  *
  * Source order (with `source: 'auto'`): `ZOOKEEPER_CONNECT` (returns a server whose
  * controls throw {@link ServerControlUnavailableError}); a local installation (`ZOOKEEPER_HOME`, else Debian's
- * `/usr/share/java`); the `zookeeper:3.8` image via testcontainers if a Docker engine
- * answers.
+ * `/usr/share/java`); a container (`image`, default `$ZOOKIT_ZOOKEEPER_IMAGE` or
+ * `zookeeper:3.8`) through testcontainers if a Docker engine answers.
  *
  * @example
  * ```ts
@@ -435,14 +364,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Zoo
   const source = options.source ?? 'auto';
   const external = process.env['ZOOKEEPER_CONNECT']?.trim();
   const secured = Boolean(options.tls || options.sasl);
-  if (secured && source === 'external') throw new RangeError('tls and sasl need a server started here; they cannot be used with source "external"');
+  if (secured && (source === 'external' || source === 'container')) {
+    throw new RangeError(`tls and sasl need a local server; they cannot be used with source "${source}"`);
+  }
+  if (source === 'container') return startContainerServer(options);
   if (source !== 'local' && external && !secured) return new ExternalServer(external);
   if (source === 'external') throw new ZooKeeperNotFoundError('source "external" requested but ZOOKEEPER_CONNECT is not set');
   const install = findLocalInstallation();
   if (install) return startLocalStandalone(install, options);
-  if (source === 'auto' && !secured) {
-    const { dockerAvailable, startContainerServer } = await import('./container.js');
-    if (await dockerAvailable()) return startContainerServer(options);
-  }
+  if (source === 'auto' && !secured && (await dockerAvailable())) return startContainerServer(options);
   throw new ZooKeeperNotFoundError('no /usr/share/java/zookeeper.jar, ZOOKEEPER_HOME is unset, and no Docker engine answered');
 }

@@ -1,7 +1,9 @@
 // The network-namespace harness itself: members and clients in namespaces of their own,
 // partitions, one-way cuts, cleanup and the sweep of leftovers.
 import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,20 @@ function reachable(host: string, port: number): Promise<boolean> {
     const t = setTimeout(() => done(false), 1_500);
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
+  });
+}
+/** `startEnsemble({ network: 'namespaces' })` from the built package, printing the error's name, code and message. */
+const START_CODE = `import(${JSON.stringify(path.join(import.meta.dirname, '..', 'dist', 'index.js'))}).then(({ startEnsemble }) => startEnsemble({ network: 'namespaces' })).then(() => console.log('started'), (e) => console.log(e.name, e.code, e.message))`;
+
+/** Run `command args` to its exit; resolves with its stdout and stderr. */
+function startInChild(command: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const p = spawn(command, args, options);
+    let s = '';
+    p.stdout.on('data', (d) => (s += d));
+    p.stderr.on('data', (d) => (s += d));
+    p.once('error', (e) => resolve(String(e)));
+    p.once('close', () => resolve(s));
   });
 }
 let seq = 0;
@@ -164,17 +180,32 @@ describe('cleanup', () => {
   });
 
   it('fails at once with a typed error where namespaces cannot be made (not root)', async () => {
-    const entry = path.join(import.meta.dirname, '..', 'dist', 'index.js');
-    const code = `import(${JSON.stringify(entry)}).then(({ startEnsemble }) => startEnsemble({ network: 'namespaces' })).then(() => console.log('started'), (e) => console.log(e.name, e.code, e.message))`;
     const t0 = performance.now();
-    const out = await new Promise<string>((resolve) => {
-      const p = spawn(process.execPath, ['-e', code], { uid: 65534, gid: 65534 });
-      let s = '';
-      p.stdout.on('data', (d) => (s += d));
-      p.stderr.on('data', (d) => (s += d));
-      p.once('exit', () => resolve(s));
-    });
+    const out = await startInChild(process.execPath, ['-e', START_CODE], { uid: 65534, gid: 65534 });
     expect(out).toMatch(/^NetworkNamespacesUnavailableError NETNS_UNAVAILABLE .*not root/);
     expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('fails at once with a typed error where namespaces cannot be made (no `ip`)', async () => {
+    // A child (root) in a mount namespace of its own where overlays on /usr/bin and /usr/sbin
+    // white `ip` out: /bin and /sbin are links to them, so it sees a machine without iproute2.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'zookit-no-ip-'));
+    const hideIp = [
+      'set -e',
+      'mount -t tmpfs tmpfs "$1"',
+      'for d in bin sbin; do',
+      '  mkdir "$1/$d" "$1/$d-work"; mknod "$1/$d/ip" c 0 0',
+      '  mount -t overlay overlay -o "lowerdir=/usr/$d,upperdir=$1/$d,workdir=$1/$d-work" "/usr/$d"',
+      'done',
+      'exec "$2" -e "$3"',
+    ].join('\n');
+    try {
+      const t0 = performance.now();
+      const out = await startInChild('unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', hideIp, 'sh', dir, process.execPath, START_CODE]);
+      expect(out).toMatch(/^NetworkNamespacesUnavailableError NETNS_UNAVAILABLE .*no `ip` binary/);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

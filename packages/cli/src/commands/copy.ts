@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { ZooKeeperClient } from '@zookit/client';
 import type { Context } from '../context.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
-import { apply, copyTree, parseDump, plan, readTree, type DumpHeader, type DumpRecord, type Plan } from '../copy.js';
+import { apply, copyTree, dumpText, parseDump, plan, readTree, type DumpRecord, type Plan } from '../copy.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
 import { relativePath } from '../walk.js';
 
@@ -13,8 +13,7 @@ const dump: CommandSpec = {
   async run(ctx, [p, file]) {
     const path = pathArg(p);
     const records = await readTree(await ctx.client(), path, ctx.signal);
-    const header: DumpHeader = { format: 'zk-dump', version: 1, root: path };
-    const text = [header, ...records].map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const text = dumpText(path, records);
     try {
       await writeFile(file as string, text);
     } catch (err) {

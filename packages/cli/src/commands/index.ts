@@ -6,3 +6,4 @@ import './explore.js';
 import './copy.js';
 import './inspect.js';
 import './inspect-data.js';
+import './ui.js';

@@ -1,40 +1,7 @@
-import { NoNodeError, joinPath, type Stat, type ZooKeeperClient } from '@zookit/client';
-import { sortContenders, type ParsedChild } from '@zookit/recipes';
+import { contenders, holders } from '../inspectors.js';
 import { isText } from '../format.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
 import { semaphoreAt, type LockRow } from '../semaphores.js';
-
-/** A recipe node read from the server. */
-interface Contender extends ParsedChild {
-  data: Buffer;
-  stat: Stat;
-  /** Who wrote it, from the name: Curator's `_c_<uuid>-` prefix (also zookit's default), kazoo's 32 hex digits. */
-  naming: 'curator' | 'kazoo' | 'plain';
-}
-
-async function readNodes(zk: ZooKeeperClient, parent: string, names: readonly string[]): Promise<Array<{ name: string; data: Buffer; stat: Stat } | undefined>> {
-  return Promise.all(names.map(async (name) => {
-    try {
-      const { data, stat } = await zk.get(joinPath(parent, name));
-      return { name, data, stat };
-    } catch (err) {
-      if (err instanceof NoNodeError) return undefined; // gone meanwhile
-      throw err;
-    }
-  }));
-}
-
-/** The contenders of a lock, election or latch at `path`, in queue order (the recipes' own naming rules). */
-async function contenders(zk: ZooKeeperClient, path: string): Promise<Contender[]> {
-  const ordered = sortContenders(await zk.getChildren(path));
-  const nodes = await readNodes(zk, path, ordered.map((c) => c.name));
-  return ordered.flatMap((c, i) => {
-    const n = nodes[i];
-    if (!n) return [];
-    const naming = c.name.startsWith('_c_') ? 'curator' : /^[0-9a-f]{32}/.test(c.name) ? 'kazoo' : 'plain';
-    return [{ ...c, data: n.data, stat: n.stat, naming }];
-  });
-}
 
 const text = (data: Buffer, max = 60): string => {
   if (data.length === 0) return '';
@@ -43,16 +10,6 @@ const text = (data: Buffer, max = 60): string => {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 };
 const hex = (v: bigint) => `0x${v.toString(16)}`;
-
-/** Which contenders hold: exclusive → the first; read locks → every read before the first writer; `leases` → the first n. */
-function holders(list: readonly Contender[], leases: number | undefined): Set<string> {
-  if (leases !== undefined) return new Set(list.slice(0, leases).map((c) => c.name));
-  const first = list[0];
-  if (!first) return new Set();
-  if (first.kind === 'exclusive') return new Set([first.name]);
-  const firstWriter = list.findIndex((c) => c.kind === 'exclusive');
-  return new Set(list.slice(0, firstWriter === -1 ? list.length : firstWriter).map((c) => c.name));
-}
 
 const locks: CommandSpec = {
   name: 'locks',

@@ -2,6 +2,7 @@ import { Writer, type Reader } from '@zookit/protocol';
 import { ConnectionLossError, ProtocolError, RequestTooLargeError } from '../errors.js';
 import type { SocketTransport } from '../transport/socket-transport.js';
 import { PendingQueue } from './pending-queue.js';
+import type { RequestMessage } from '../tracing.js';
 import type { WatchSpec } from './watch-sink.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Request {
   resolve(value: unknown): void;
   reject(error: Error): void;
   queuedAt: number;
+  /** The `zookit:request` trace context, when traced. */
+  trace: RequestMessage | undefined;
 }
 
 /**
@@ -53,15 +56,16 @@ export class RequestQueue {
   /** Encodes a request; sends it on `transport` when connected, else queues it. */
   enqueue(
     type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<unknown>,
-    acceptErr: number, watch: WatchSpec | undefined, transport: SocketTransport | null,
+    acceptErr: number, watch: WatchSpec | undefined, transport: SocketTransport | null, trace?: RequestMessage,
   ): Promise<unknown> {
     const xid = this.nextXid();
+    if (trace) trace.xid = xid;
     const w = new Writer(128);
     w.int(xid).int(type);
     write(w);
     if (w.length > this.#maxRequestSize) return Promise.reject(new RequestTooLargeError(op, w.length, this.#maxRequestSize));
     return new Promise((resolve, reject) => {
-      const req: Request = { xid, type, op, path, frame: w.frame(), decode, acceptErr, watch, resolve, reject, queuedAt: 0 };
+      const req: Request = { xid, type, op, path, frame: w.frame(), decode, acceptErr, watch, resolve, reject, queuedAt: 0, trace };
       if (transport) {
         this.#pending.push(req);
         transport.send(req.frame);
@@ -72,9 +76,10 @@ export class RequestQueue {
     });
   }
 
-  /** Sends what waited for a connection, in order. */
-  flushQueued(transport: SocketTransport): void {
+  /** Sends what waited for a connection, in order (to `server`, which traced requests record). */
+  flushQueued(transport: SocketTransport, server: { host: string; port: number } | null): void {
     for (const r of this.#queued.drain()) {
+      if (r.trace && server) r.trace.server = { address: server.host, port: server.port };
       this.#pending.push(r);
       transport.send(r.frame);
     }

@@ -25,6 +25,7 @@ import { canMove, type Phase, type SessionHooks } from './phases.js';
 import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
 import { deferred, waitFor } from '../wait.js';
+import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest, type RequestMessage } from '../tracing.js';
 import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';
@@ -47,6 +48,7 @@ export class Session {
   readonly #probe: ReadWriteProbe;
   readonly #replies: ReplyContext;
   readonly #handshake: Handshake;
+  readonly #connectTrace = new ConnectTrace();
 
   #phase: Phase = 'new';
   #state: ConnectionState = ConnectionState.LOST;
@@ -178,6 +180,8 @@ export class Session {
     if (this.#phase === 'closed') return;
     this.#announceClosing();
     this.#enter('closed');
+    this.#connectTrace.ended('closed', undefined);
+    if (this.#key.sessionId !== 0n && sessionChannel.hasSubscribers) sessionChannel.publish({ event: 'closed', sessionId: hexId(this.#key.sessionId) });
     this.#heartbeat.stop();
     this.#cancelReconnect();
     const t = this.#transport;
@@ -205,12 +209,18 @@ export class Session {
    * with the decoded reply, or with the typed error for the reply code; on success
    * the request's `watch` is registered before it resolves.
    */
-  submit<T>(type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<T>, acceptErr = 0, watch?: WatchSpec): Promise<T> {
+  submit<T>(
+    type: number, op: string, path: string | undefined, write: (w: Writer) => void, decode: Decoder<T>, acceptErr = 0, watch?: WatchSpec, ops?: number,
+  ): Promise<T> {
     if (this.isClosed) return Promise.reject(new ClientClosedError());
     if (this.#phase === 'new') return Promise.reject(new ClientNotStartedError(op));
     const t = this.#phase === 'connected' ? this.#transport : null;
     if (t) this.#heartbeat.sent();
-    return this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t) as Promise<T>;
+    if (!requestTraced()) return this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t) as Promise<T>;
+    const cur = this.#current;
+    const ctx: RequestMessage = { op, path, xid: 0, sessionId: hexId(this.#key.sessionId), server: t && cur ? { address: cur.host, port: cur.port } : null };
+    if (ops !== undefined) ctx.ops = ops;
+    return traceRequest(ctx, () => this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t, ctx) as Promise<T>);
   }
 
   /** Adds credentials to the session; they are re-sent after every reconnect. */
@@ -228,6 +238,7 @@ export class Session {
     this.#current = target;
     this.#enter('connecting');
     this.#attempts.began();
+    this.#connectTrace.begin(target.host, target.port, this.#key.sessionId, this.#seenSession);
     this.#log('debug', 'connecting', { host: target.host, port: target.port });
     let transport: SocketTransport;
     try {
@@ -278,6 +289,7 @@ export class Session {
         if (step.phase) this.#enter(step.phase);
         return transport.send(step.frame);
       case 'restart':
+        this.#connectTrace.ended(step.expired ? 'expired' : 'failed', undefined);
         if (step.expired) this.#expire(new SessionExpiredError({ op: 'connect' }));
         this.#reconnectNow = true;
         return transport.destroy();
@@ -304,6 +316,10 @@ export class Session {
     this.#readOnlyServer = answer.readOnly;
     this.#heartbeat.reset();
     this.#heartbeat.start(answer.timeout);
+    if (!resumed && sessionChannel.hasSubscribers && this.#current) {
+      const server = { address: this.#current.host, port: this.#current.port };
+      sessionChannel.publish({ event: 'established', sessionId: hexId(answer.sessionId), timeout: answer.timeout, readOnly: answer.readOnly, server });
+    }
     this.#log('info', resumed ? 'session resumed' : 'session established', {
       sessionId: `0x${answer.sessionId.toString(16)}`, timeout: answer.timeout, host: this.#current?.host, port: this.#current?.port, readOnly: answer.readOnly,
     });
@@ -318,9 +334,10 @@ export class Session {
     // Order matters: auth first, then watches, then what waited for us.
     this.#auths.sendAll(transport);
     if (resumed) for (const frame of this.#hooks.watches.rearmFrames(this.#lastZxid)) transport.send(frame);
-    this.#requests.flushQueued(transport);
+    this.#requests.flushQueued(transport, this.#current);
     this.#heartbeat.sent();
     this.#probe.reset();
+    this.#connectTrace.connected(this.#negotiatedTimeout, this.#readOnlyServer, resumed);
     this.#setState(this.#readOnlyServer ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
     for (const w of this.#startWaiters.splice(0)) w.resolve();
   }
@@ -341,6 +358,7 @@ export class Session {
   #onSocketClose(transport: SocketTransport, err: Error | undefined): void {
     if (transport !== this.#transport) return;
     this.#transport = null;
+    this.#connectTrace.ended(this.isClosed ? 'closed' : 'failed', err);
     if (this.#phase === 'closed' || this.#phase === 'closing') {
       if (this.#phase === 'closing') this.#socketGone?.();
       return;
@@ -389,7 +407,7 @@ export class Session {
     if (this.#state === ConnectionState.SUSPENDED && this.#key.sessionId !== 0n && this.#negotiatedTimeout > 0 && now - this.#disconnectedAt > this.#negotiatedTimeout) {
       this.#log('warn', 'disconnected for longer than the session timeout: the session is treated as lost');
       this.#handshake.abandon(this.#key);
-      this.#expire(new SessionExpiredError({ op: 'connect' }, 'SESSIONEXPIRED: disconnected for longer than the session timeout'));
+      this.#expire(new SessionExpiredError({ op: 'connect' }, 'SESSIONEXPIRED: disconnected for longer than the session timeout'), 'lost');
     }
     this.#requests.expireQueued(now, this.#c.requestTimeout);
   }
@@ -402,8 +420,9 @@ export class Session {
   }
 
   /** The session is gone: reject everything, drop watches with a LOST event, start afresh. */
-  #expire(reason: SessionExpiredError): void {
+  #expire(reason: SessionExpiredError, event: 'expired' | 'lost' = 'expired'): void {
     this.#log('warn', 'session expired', { sessionId: `0x${this.#key.sessionId.toString(16)}` });
+    if (sessionChannel.hasSubscribers) sessionChannel.publish({ event, sessionId: hexId(this.#key.sessionId) });
     this.#key = { sessionId: 0n, password: NO_PASSWORD };
     this.#negotiatedTimeout = 0;
     this.#requests.rejectSent((r) => new SessionExpiredError({ op: r.op, path: r.path }));
@@ -418,6 +437,7 @@ export class Session {
     if (prev === next) return;
     this.#state = next;
     this.#log('info', `state ${prev} -> ${next}`);
+    if (stateChannel.hasSubscribers) stateChannel.publish({ state: next, previous: prev, sessionId: hexId(this.#key.sessionId) });
     queueMicrotask(() => this.#hooks.onState(next, prev));
   }
 

@@ -6,6 +6,7 @@ import type { WatchKind, WatchSink, WatchSpec } from '../session/watch-sink.js';
 import { ConnectionState, EventType, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
 import { WatchRegistry } from './registry.js';
 import { setWatchesFrames } from './set-watches.js';
+import { watchChannel } from '../tracing.js';
 
 /** The client's emitter, as the dispatcher uses it (its listeners are isolated by the dispatcher too). */
 export interface EventSink {
@@ -137,6 +138,7 @@ export class Dispatcher implements WatchSink {
     const eventType = WIRE_EVENT[type];
     if (fns.size === 0 || !eventType) return;
     const event: WatchedEvent = { type: eventType, state, path: stripChroot(this.#chroot, serverPath) };
+    if (watchChannel.hasSubscribers) watchChannel.publish({ event: 'delivered', type: eventType, path: event.path, watchers: fns.size });
     // After the reply being resolved now, as the server ordered them.
     queueMicrotask(() => this.#deliver(fns, event));
   }
@@ -144,6 +146,7 @@ export class Dispatcher implements WatchSink {
   dropAll(): void {
     const drained = this.#registry.drain();
     if (drained.length === 0) return;
+    if (watchChannel.hasSubscribers) watchChannel.publish({ event: 'dropped', watchers: drained.length });
     queueMicrotask(() => {
       for (const [path, fn] of drained) {
         this.#deliver([fn], { type: EventType.NONE, state: ConnectionState.LOST, path: stripChroot(this.#chroot, path) });
@@ -152,7 +155,13 @@ export class Dispatcher implements WatchSink {
   }
 
   rearmFrames(relativeZxid: bigint): Buffer[] {
-    return setWatchesFrames(this.#registry, relativeZxid, SET_WATCHES_BATCH_BYTES);
+    const frames = setWatchesFrames(this.#registry, relativeZxid, SET_WATCHES_BATCH_BYTES);
+    if (frames.length > 0 && watchChannel.hasSubscribers) {
+      let paths = 0;
+      for (const kind of ['data', 'exist', 'child', 'persistent', 'persistentRecursive'] as const) paths += this.#registry.paths(kind).length;
+      watchChannel.publish({ event: 'rearmed', paths, batches: frames.length });
+    }
+    return frames;
   }
 
   #deliver(fns: Iterable<Watcher>, event: WatchedEvent): void {
