@@ -14,5 +14,5 @@ export { retry, type RetryPolicy } from './retry.js';
 export { validatePath, joinPath, parentOf, basename } from './paths.js';
 export { JuteDecodeError } from '@zookit/protocol';
 export * from './errors.js';
-export { CHANNELS } from './tracing.js';
-export type { ConnectMessage, RequestMessage, ServerAddress, SessionMessage, StateMessage, WatchMessage } from './tracing.js';
+export { CHANNELS } from './channels.js';
+export type { ConnectMessage, RequestMessage, ServerAddress, SessionMessage, StateMessage, WatchMessage } from './channels.js';

@@ -25,7 +25,8 @@ import { canMove, type Phase, type SessionHooks } from './phases.js';
 import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
 import { deferred, waitFor } from '../wait.js';
-import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest, type RequestMessage } from '../tracing.js';
+import type { RequestMessage } from '../channels.js';
+import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest } from '../tracing.js';
 import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';
