@@ -7,7 +7,7 @@ export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
 export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 export type { RecipeEvents, EventMap } from './events.js';
 export { RecipeEmitter } from './emitter.js';
-export type { RecipeMessage } from './tracing.js';
+export type { RecipeMessage } from './recipe-message.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
 export { Election, type ElectionOptions, type RunForeverOptions } from './election.js';
