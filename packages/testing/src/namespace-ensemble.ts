@@ -7,7 +7,7 @@ import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './
 import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { NamespaceNetwork, partitionPairs, type NetEndpoint } from './netns.js';
-import { baseConfigLines, baseJvmArgs, validateOptions } from './server-config.js';
+import { baseConfigLines, baseJvmArgs, validateOptions } from './server-args.js';
 import { LocalServer, type LocalServerInit } from './server.js';
 import type { SpawnedClient } from './spawned-client.js';
 import { SpawnedProcess } from './spawned-process.js';
