@@ -1,21 +1,21 @@
 import { inspect } from 'node:util';
 import { OpCode, readAcls, readClientInfos, readGetData, readStat, writePathVersion, writeReconfig, type GetDataResult, type Reader } from '@zookit/protocol';
 import { OPEN_ACL_UNSAFE } from './acl.js';
-import type { CreateOptions } from './create-op.js';
 import { ClientClosedError, ErrorCode, InvalidArgumentError } from './errors.js';
 import { ConnectionEvents } from './events.js';
 import { Operations } from './operations.js';
-import { checkDuration, checkOptions, checkVersion, resolveOptions, toData, type ClientOptions } from './options.js';
-import { stripChroot, validatePath } from './paths.js';
+import { type ClientOptions } from './options.js';
+import { checkDuration, checkOptions, checkVersion, resolveOptions, toData } from './config.js';
+import { validatePath } from './paths.js';
+import { stripChroot } from './chroot.js';
 import { retry, type RetryPolicy } from './retry.js';
 import { Session } from './session/session.js';
-import type { Transaction } from './transaction-builder.js';
-import type { MultiReadResult } from './transaction.js';
 import { deleteTree, ensurePath, type TreeOps } from './tree.js';
 import { Dispatcher } from './watches/dispatcher.js';
 import { watchStream } from './watches/watch-stream.js';
 import {
-  ConnectionState, type Acl, type ClientInfo, type Stat, type Watcher, type WatchedEvent, type WatchOptions, type WatcherType,
+  ConnectionState, type Acl, type ClientInfo, type CreateOptions, type MultiReadResult, type Stat, type Transaction, type Watcher, type WatchedEvent,
+  type WatchOptions, type WatcherType,
 } from './types.js';
 
 /**

@@ -1,27 +1,10 @@
 import { CreateFlag, OpCode, writeCreate } from '@zookit/protocol';
 import { InvalidArgumentError } from './errors.js';
-import { checkOptions, toData } from './options.js';
-import { prependChroot, validatePath } from './paths.js';
+import { checkOptions, toData } from './config.js';
+import { validatePath } from './paths.js';
+import { prependChroot } from './chroot.js';
 import type { MultiOp } from './transaction.js';
-import type { Acl } from './types.js';
-
-/** Options of `create`. */
-export interface CreateOptions {
-  /** Deleted when the session ends. */
-  ephemeral?: boolean;
-  /** The server appends a 10-digit sequence number to the name. */
-  sequential?: boolean;
-  /** A container node: deleted by the server once its last child is gone. */
-  container?: boolean;
-  /** A persistent node deleted after this many ms without changes once it has no children (server needs `extendedTypesEnabled`). */
-  ttl?: number;
-  /** The node's ACL (default: the client's `defaultAcl`). */
-  acl?: readonly Acl[];
-  /** Create missing parents (as persistent nodes without data). */
-  makePath?: boolean;
-  /** Resolve with `{ path, stat }` (uses create2). */
-  withStat?: boolean;
-}
+import type { Acl, CreateOptions } from './types.js';
 
 const CREATE_KEYS = ['ephemeral', 'sequential', 'container', 'ttl', 'acl', 'makePath', 'withStat'] as const;
 const MAX_TTL = 2 ** 40 - 1;

@@ -156,29 +156,6 @@ export class QuotaExceededError extends codeClass(ErrorCode.QUOTAEXCEEDED) {}
 /** THROTTLEDOP (-127): the server throttled the request. */
 export class ThrottledOpError extends codeClass(ErrorCode.THROTTLEDOP) {}
 
-type CodeErrorClass = new (context?: ErrorContext, message?: string) => ZooKeeperError;
-
-const BY_CODE = new Map<number, CodeErrorClass>(
-  [
-    SystemZooKeeperError, RuntimeInconsistencyError, DataInconsistencyError, ConnectionLossError,
-    MarshallingError, UnimplementedError, OperationTimeoutError, BadArgumentsError, UnknownSessionError,
-    NewConfigNoQuorumError, ReconfigInProgressError, ApiError, NoNodeError, NoAuthError, BadVersionError,
-    NoChildrenForEphemeralsError, NodeExistsError, NotEmptyError, SessionExpiredError, InvalidCallbackError,
-    InvalidACLError, AuthFailedError, SessionMovedError, NotReadOnlyError, EphemeralOnLocalSessionError,
-    NoWatcherError, RequestTimeoutError, ReconfigDisabledError, SessionClosedRequireSaslAuthError,
-    QuotaExceededError, ThrottledOpError,
-  ].map((cls) => [cls.code, cls] as const),
-);
-
-/**
- * The error for a ZooKeeper code: its own class when the code is known, a plain
- * {@link ZooKeeperError} carrying the number when it is not (never a crash).
- */
-export function errorFromCode(code: number, context: ErrorContext = {}): ZooKeeperError {
-  const cls = BY_CODE.get(code);
-  return cls ? new cls(context) : new ZooKeeperError(code, context);
-}
-
 /** The caller passed something invalid; nothing was sent. */
 export class InvalidArgumentError extends ZooKitError {
   /** Which argument was wrong. */

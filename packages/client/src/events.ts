@@ -3,7 +3,6 @@ import { ClientClosedError, InvalidArgumentError, OperationTimeoutError } from '
 import type { ConnectionState } from './types.js';
 import { waitFor } from './wait.js';
 import { AsyncQueue } from './watches/async-queue.js';
-import type { Dispatcher } from './watches/dispatcher.js';
 
 /** Events the client emits (eventemitter3, typed). Every listener runs isolated. */
 export interface ClientEvents {
@@ -30,22 +29,34 @@ export interface ConnectionObserver {
 }
 
 type Listener = (...args: never[]) => unknown;
+
+/** What runs each listener isolated: the client's dispatcher (only `invoke` is needed here). */
+interface ListenerRunner {
+  invoke(label: string, fn: Listener, thisArg: unknown, args: readonly unknown[], quiet: boolean): void;
+}
+
+/** What the connection-event side needs of the dispatcher: observers and isolated calls. */
+interface ConnectionRunner extends ListenerRunner {
+  observe(observer: ConnectionObserver): () => void;
+  run(label: string, fn: Listener, ...args: unknown[]): void;
+}
+
 type Names<E extends object> = EventEmitter.EventNames<E>;
 type Fn<E extends object, T extends Names<E>> = EventEmitter.EventListener<E, T>;
 
 const ORIGINAL = Symbol('original listener');
 
 /**
- * An eventemitter3 emitter whose listeners each run isolated through a
- * {@link Dispatcher}: a listener that throws (or rejects) is reported and never
+ * An eventemitter3 emitter whose listeners each run isolated through the client's
+ * dispatcher: a listener that throws (or rejects) is reported and never
  * stops the listeners after it. `'error'` listeners are reported quietly (logged,
  * not re-emitted).
  */
 class IsolatedEmitter<E extends object> extends EventEmitter<E> {
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcher: ListenerRunner;
   readonly #wrappers = new WeakMap<Listener, Map<PropertyKey, Listener>>();
 
-  constructor(dispatcher: Dispatcher) {
+  protected constructor(dispatcher: ListenerRunner) {
     super();
     this.#dispatcher = dispatcher;
   }
@@ -99,9 +110,9 @@ class IsolatedEmitter<E extends object> extends EventEmitter<E> {
  * `ZooKeeperClient` extends it and supplies `state` and `closed`.
  */
 export abstract class ConnectionEvents extends IsolatedEmitter<ClientEvents> {
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcher: ConnectionRunner;
 
-  constructor(dispatcher: Dispatcher) {
+  protected constructor(dispatcher: ConnectionRunner) {
     super(dispatcher);
     this.#dispatcher = dispatcher;
   }

@@ -2,15 +2,19 @@ import {
   OpCode, readGetData, readStat, writeCreate, writeMulti, writePathInt, writePathWatch, writeSetAcl, writeSetData,
   type GetDataResult, type Reader, type Writer,
 } from '@zookit/protocol';
-import { createOp, type CreateOptions } from './create-op.js';
-import { ErrorCode, InvalidArgumentError, NoNodeError, errorFromCode } from './errors.js';
-import { checkOptions, checkVersion, toData } from './options.js';
-import { parentOf, prependChroot, stripChroot, validatePath } from './paths.js';
+import { createOp } from './create-op.js';
+import { ErrorCode, InvalidArgumentError, NoNodeError } from './errors.js';
+import { errorFromCode } from './error-codes.js';
+import { checkOptions, checkVersion, toData } from './config.js';
+import { parentOf, validatePath } from './paths.js';
+import { prependChroot, stripChroot } from './chroot.js';
 import type { Decoder, Session } from './session/session.js';
 import type { WatchKind } from './session/watch-sink.js';
-import { Transaction } from './transaction-builder.js';
-import { readMulti, type MultiOp, type MultiReadResult, type TransactionResult } from './transaction.js';
-import type { Acl, Stat, Watcher, WatchOptions, WatcherType } from './types.js';
+import { TransactionBuilder } from './transaction-builder.js';
+import { readMulti, type MultiOp } from './transaction.js';
+import type {
+  Acl, CreateOptions, MultiReadResult, Stat, Transaction, TransactionResult, Watcher, WatchOptions, WatcherType,
+} from './types.js';
 import type { Dispatcher } from './watches/dispatcher.js';
 
 const ACCEPT_ANY = 1;
@@ -133,7 +137,7 @@ export class Operations {
   }
 
   transaction(): Transaction {
-    return new Transaction({
+    return new TransactionBuilder({
       createOp: (path, data, options) => createOp(path, data, options, this.#chroot, this.#defaultAcl),
       chroot: this.#chroot,
       submitMulti: (ops) =>

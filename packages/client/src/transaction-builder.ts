@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from './errors.js';
 import { OpCode, writePathVersion, writeSetData } from '@zookit/protocol';
-import { checkOptions, checkVersion, toData } from './options.js';
-import { prependChroot, validatePath } from './paths.js';
-import type { CreateOptions } from './create-op.js';
-import type { MultiOp, TransactionResult } from './transaction.js';
+import { checkOptions, checkVersion, toData } from './config.js';
+import { validatePath } from './paths.js';
+import { prependChroot } from './chroot.js';
+import type { MultiOp } from './transaction.js';
+import type { CreateOptions, Transaction, TransactionResult } from './types.js';
 
 interface TransactionContext {
   chroot: string;
@@ -11,17 +12,8 @@ interface TransactionContext {
   submitMulti(ops: MultiOp[]): Promise<TransactionResult[]>;
 }
 
-/**
- * A transaction (ZooKeeper `multi`): every operation applies, or none does.
- * `commit()` resolves with one result per operation; when the transaction
- * failed, every result is an Error (the failing operation's own, the others
- * `RolledBackError`). Invalid arguments throw when the operation is added.
- *
- * ```ts
- * const results = await zk.transaction().check('/a', 3).create('/a/b', 'x').commit();
- * ```
- */
-export class Transaction {
+/** {@link Transaction}: checks each operation as it is added, sends them as one `multi`. */
+export class TransactionBuilder implements Transaction {
   readonly #ctx: TransactionContext;
   readonly #ops: MultiOp[] = [];
   #committed = false;

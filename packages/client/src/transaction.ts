@@ -1,17 +1,13 @@
-import { OpCode, readMultiResponse, type GetDataResult, type MultiOpRecord, type MultiResult, type Reader, type Stat } from '@zookit/protocol';
-import { RolledBackError, errorFromCode, ErrorCode, type ZooKeeperError } from './errors.js';
+import { OpCode, readMultiResponse, type MultiOpRecord, type MultiResult, type Reader } from '@zookit/protocol';
+import { RolledBackError, ErrorCode, type ZooKeeperError } from './errors.js';
+import { errorFromCode } from './error-codes.js';
+import type { MultiReadResult, TransactionResult } from './types.js';
 
 /** One operation of a transaction or a multiRead, ready to encode. */
 export interface MultiOp extends MultiOpRecord {
   op: string;
   path: string;
 }
-
-/** What one operation of a committed transaction gives back. */
-export type TransactionResult = string | { path: string; stat: Stat } | Stat | true | Error;
-
-/** What one read of `multiRead` gives back. */
-export type MultiReadResult = GetDataResult | string[] | Error;
 
 type Strip = (serverPath: string) => string;
 

@@ -1,5 +1,6 @@
 import { NoNodeError, NodeExistsError, NotEmptyError } from './errors.js';
-import { joinPath, prependChroot } from './paths.js';
+import { joinPath } from './paths.js';
+import { prependChroot } from './chroot.js';
 import type { Stat } from './types.js';
 
 /** The operations the tree helpers need from the client. */

@@ -3,7 +3,6 @@
 // registrationTimeUTC, serviceType, uriSpec; no `enabled` (CURATOR-275: a missing
 // `enabled` reads as true); the payload typed by Java class name (`@JsonTypeInfo(use = CLASS)`,
 // so `"payload":{"@class":"com.example.Details",…}`).
-import { InvalidArgumentError } from '@zookit/client';
 import { InstanceDecodeError } from './errors.js';
 import type { UriSpec, UriSpecPart } from './uri-spec.js';
 
@@ -157,12 +156,4 @@ function parseUriSpec(v: unknown, bad: () => Error): UriSpec | null {
     return { value, variable };
   });
   return { parts: out };
-}
-
-/** Checks a service name or instance id: one non-empty path segment. */
-export function checkSegment(argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '' || value.includes('/') || value === '.' || value === '..' || value.includes('\u0000')) {
-    throw new InvalidArgumentError(argument, `must be a non-empty string without "/" (got ${JSON.stringify(value)})`);
-  }
-  return value;
 }

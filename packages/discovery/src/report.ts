@@ -1,37 +1,26 @@
-// Error reporting and isolated listener delivery shared by the discovery classes (not exported).
-import type { EventEmitter } from 'eventemitter3';
-import type { Logger, ZooKeeperClient } from '@zookit/client';
+// Background-failure reporting shared by the discovery classes (not exported from the entry).
+import type { Logger } from '@zookit/client';
+
+/** How an owner reports a background failure: {@link logFailure}, then its `'error'` event. */
+type Reporter = (message: string, err: Error) => void;
+
+const reporters = new WeakMap<object, Reporter>();
 
 /**
- * Calls every listener of `event` through the client's `runCallback`: a throw or a
- * rejected promise is reported once (a `CallbackError` on the client's `'error'`) and never
- * stops the next listener nor reaches the caller.
+ * Logs a background failure: through the logger, or the console when there is neither a
+ * logger nor an `'error'` listener, so nothing is lost silently. The caller then emits it.
  */
-export function emitIsolated(
-  emitter: EventEmitter<any>,
-  zk: ZooKeeperClient,
-  label: string,
-  event: string,
-  ...args: unknown[]
-): void {
-  for (const fn of emitter.listeners(event) as Array<(...a: unknown[]) => unknown>) {
-    zk.runCallback(`${label} '${event}' listener`, fn.bind(emitter), ...args);
-  }
+export function logFailure(logger: Logger | undefined, errorListeners: number, message: string, err: Error): void {
+  if (logger?.warn) logger.warn(message, { error: err });
+  else if (errorListeners === 0) console.warn(`${message}: ${err.message}`);
 }
 
-/**
- * Reports a background failure: through the logger (or the console when there is neither
- * a logger nor an `'error'` listener, so nothing is lost silently), then on `'error'`.
- */
-export function reportError(
-  emitter: EventEmitter<any>,
-  zk: ZooKeeperClient,
-  logger: Logger | undefined,
-  label: string,
-  message: string,
-  err: Error,
-): void {
-  if (logger?.warn) logger.warn(message, { error: err });
-  else if (emitter.listenerCount('error') === 0) console.warn(`${message}: ${err.message}`);
-  emitIsolated(emitter, zk, label, 'error', err);
+/** Lets other discovery classes report failures through `owner` without a public method. */
+export function setReporter(owner: object, reporter: Reporter): void {
+  reporters.set(owner, reporter);
+}
+
+/** Reports `err` through `owner`'s reporter (see {@link setReporter}). */
+export function reportThrough(owner: object, message: string, err: Error): void {
+  reporters.get(owner)?.(message, err);
 }

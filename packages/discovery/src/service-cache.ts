@@ -1,9 +1,8 @@
-import { EventEmitter } from 'eventemitter3';
 import type { Logger, ZooKeeperClient } from '@zookit/client';
-import { TreeCache, type CacheChange } from '@zookit/recipes';
+import { RecipeEmitter, TreeCache, type CacheChange } from '@zookit/recipes';
 import { DiscoveryStateError, InstanceDecodeError } from './errors.js';
 import { parseInstance, type ServiceInstance } from './instance.js';
-import { emitIsolated, reportError } from './report.js';
+import { logFailure, setReporter } from './report.js';
 
 const LABEL = 'ServiceCache';
 
@@ -39,8 +38,7 @@ export interface ServiceCacheEvents<P> {
  * await cache.start();
  * ```
  */
-export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P>> {
-  readonly #zk: ZooKeeperClient;
+export class ServiceCache<P = unknown> extends RecipeEmitter<ServiceCacheEvents<P>> {
   readonly #path: string;
   readonly #logger: Logger | undefined;
   readonly #tree: TreeCache;
@@ -52,21 +50,21 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
   #loading = true;
 
   constructor(zk: ZooKeeperClient, servicePath: string, options: ServiceCacheOptions = {}) {
-    super();
-    this.#zk = zk;
+    super(zk, LABEL);
     this.#path = servicePath;
     this.#logger = options.logger;
     this.#tree = new TreeCache(zk, servicePath, { maxDepth: 1 });
     const put = (c: CacheChange) => this.#put(c);
     this.#tree.on('created', put).on('changed', put).on('deleted', (c) => this.#drop(c.path));
     this.#tree.on('initialized', () => this.#flush());
+    setReporter(this, (message, err) => this.#report(message, err));
     this.#tree.on('resynced', () => {
       this.#flush();
-      emitIsolated(this, this.#zk, LABEL, 'resynced');
+      this.emit('resynced');
     });
     this.#tree.on('stale', () => {
       this.#loading = true;
-      emitIsolated(this, this.#zk, LABEL, 'stale');
+      this.emit('stale');
     });
   }
 
@@ -106,9 +104,10 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     await this.close();
   }
 
-  /** @internal Reports a failure on `'error'` (isolated) and the logger. */
-  report(message: string, err: Error): void {
-    reportError(this, this.#zk, this.#logger, LABEL, message, err);
+  /** Reports a background failure: the logger, then `'error'` (isolated). */
+  #report(message: string, err: Error): void {
+    logFailure(this.#logger, this.listenerCount('error'), message, err);
+    this.emit('error', err);
   }
 
   #put(c: CacheChange): void {
@@ -117,7 +116,7 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
       this.#instances.set(c.path, parseInstance(c.path, c.data) as ServiceInstance<P>);
     } catch (err) {
       if (!(err instanceof InstanceDecodeError)) throw err;
-      this.report('discovery: skipped an instance node', err);
+      this.#report('discovery: skipped an instance node', err);
       if (!this.#instances.delete(c.path)) return; // the list did not change
     }
     this.#touch();
@@ -138,6 +137,6 @@ export class ServiceCache<P = unknown> extends EventEmitter<ServiceCacheEvents<P
     this.#loading = false;
     if (!this.#dirty) return;
     this.#dirty = false;
-    emitIsolated(this, this.#zk, LABEL, 'changed', this.instances());
+    this.emit('changed', this.instances());
   }
 }

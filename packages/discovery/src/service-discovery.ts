@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
-import { EventEmitter } from 'eventemitter3';
 import {
   ConnectionState, InvalidArgumentError, NoNodeError, validatePath, type Logger, type ZooKeeperClient,
 } from '@zookit/client';
+import { RecipeEmitter } from '@zookit/recipes';
 import { DiscoveryStateError } from './errors.js';
-import { checkSegment, parseInstance, serializeInstance, ServiceType, type ServiceInstance } from './instance.js';
+import { parseInstance, serializeInstance, ServiceType, type ServiceInstance } from './instance.js';
 import { childrenOf, readService } from './read-instances.js';
 import { Registration } from './registration.js';
-import { reportError } from './report.js';
+import { logFailure } from './report.js';
 import { ServiceCache, type ServiceCacheOptions } from './service-cache.js';
 import { ServiceProvider, type ServiceProviderOptions } from './service-provider.js';
 import { uriSpec, type UriSpec } from './uri-spec.js';
@@ -65,7 +65,7 @@ export interface ServiceDiscoveryEvents {
  * const me = await sd.register({ name: 'orders', port: 8080, payload: { zone: 'a' } });
  * ```
  */
-export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscoveryEvents> {
+export class ServiceDiscovery<P = unknown> extends RecipeEmitter<ServiceDiscoveryEvents> {
   readonly #zk: ZooKeeperClient;
   readonly #basePath: string;
   readonly #payloadClass: string | undefined;
@@ -77,7 +77,7 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
   #unobserve: (() => void) | null = null;
 
   constructor(zk: ZooKeeperClient, options: ServiceDiscoveryOptions) {
-    super();
+    super(zk, 'ServiceDiscovery');
     if (!options || typeof options !== 'object') throw new InvalidArgumentError('options', 'must be an object with basePath');
     validatePath(options.basePath);
     if (options.basePath === '/') throw new InvalidArgumentError('basePath', 'must not be the root');
@@ -243,7 +243,8 @@ export class ServiceDiscovery<P = unknown> extends EventEmitter<ServiceDiscovery
   }
 
   #report(message: string, err: Error): void {
-    reportError(this, this.#zk, this.#logger, 'ServiceDiscovery', message, err);
+    logFailure(this.#logger, this.listenerCount('error'), message, err);
+    this.emit('error', err);
   }
 
   #reRegister(): void {
@@ -339,4 +340,12 @@ function localAddress(): string {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return '127.0.0.1';
+}
+
+/** Checks a service name or instance id: one non-empty path segment. */
+function checkSegment(argument: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.includes('/') || value === '.' || value === '..' || value.includes('\u0000')) {
+    throw new InvalidArgumentError(argument, `must be a non-empty string without "/" (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@zookit/client';
 import type { ServiceInstance } from './instance.js';
+import { reportThrough } from './report.js';
 import type { ServiceCache } from './service-cache.js';
 
 /** How a provider picks among the usable instances (Curator's strategies). */
@@ -142,7 +143,7 @@ export class ServiceProvider<P = unknown> {
     try {
       return this.#filter(instance) === true;
     } catch (err) {
-      this.#cache.report('discovery: a provider filter threw', err instanceof Error ? err : new Error(String(err)));
+      reportThrough(this.#cache, 'discovery: a provider filter threw', err instanceof Error ? err : new Error(String(err)));
       return false;
     }
   }

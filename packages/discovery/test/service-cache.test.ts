@@ -74,7 +74,6 @@ describe('ServiceCache', () => {
     cache.on('changed', () => {
       throw new Error('listener bug');
     });
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- what is tested: a rejecting listener is reported, not lost
     cache.on('changed', async () => Promise.reject(new Error('async listener bug')));
     cache.on('changed', (list) => seen.push(list.length));
     await cache.start();
@@ -85,6 +84,33 @@ describe('ServiceCache', () => {
     await expect.poll(() => reported.length).toBe(2 * 2); // two failing listeners, two changes
     expect(reported.every((e) => e instanceof CallbackError && e.label === "ServiceCache 'changed' listener")).toBe(true);
     expect(reported.map((e) => (e.cause as Error).message).sort()).toEqual(['async listener bug', 'async listener bug', 'listener bug', 'listener bug']);
+  });
+
+  it('runs a once listener on the next change only, off removes a listener, and a throwing one does not stop the next', async () => {
+    const { zk, sd } = await discovery();
+    const reported: Error[] = [];
+    zk.on('error', (e) => reported.push(e));
+    const cache = sd.serviceCache('orders');
+    const calls: string[] = [];
+    cache.once('changed', () => {
+      calls.push('once, throws');
+      throw new Error('once bug');
+    });
+    cache.once('changed', (list) => calls.push(`once ${list.length}`));
+    const removed = () => calls.push('removed');
+    cache.on('changed', removed);
+    cache.off('changed', removed);
+    cache.on('changed', (list) => calls.push(`on ${list.length}`));
+    expect(cache.listenerCount('changed')).toBe(3);
+    await cache.start();
+    await sd.register({ name: 'orders', id: 'a' });
+    await expect.poll(() => calls.at(-1)).toBe('on 1');
+    expect(cache.listenerCount('changed')).toBe(1);
+    await sd.register({ name: 'orders', id: 'b' });
+    await expect.poll(() => calls.at(-1)).toBe('on 2');
+    expect(calls).toEqual(['once, throws', 'once 1', 'on 1', 'on 2']);
+    expect(reported.map((e) => (e.cause as Error).message)).toEqual(['once bug']);
+    await cache.close();
   });
 
   it('goes stale when the connection drops, and resyncs with the true difference after it', async () => {

@@ -47,3 +47,12 @@ export async function untilConnected(zk: ZooKeeperClient, scope?: Scope): Promis
 export function isTransient(err: unknown): boolean {
   return isRetryable(err) || err instanceof SessionExpiredError;
 }
+
+/** Reports a recipe's background failure (not a callback's) on the client's `'error'` event; a throwing error listener cannot break the caller. */
+export function report(zk: ZooKeeperClient, err: unknown): void {
+  try {
+    zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+  } catch {
+    // The error listener itself failed: nothing left to tell.
+  }
+}

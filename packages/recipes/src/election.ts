@@ -2,7 +2,7 @@ import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@
 import { decideExclusive } from './contender.js';
 import { CancelledError, OwnershipLostError, RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
-import { report } from './emitter.js';
+import { report } from './connection.js';
 import { endLease } from './ownership.js';
 import { deferred } from './wait.js';
 import { setLockSpec } from './lock-kind.js';

@@ -1,5 +1,5 @@
-// The recipes' event emitter (the base of every recipe with events): every listener runs
-// isolated through the client's runCallback. Not exported from the entry (RecipeEvents is).
+// The recipes' event emitter: the base of every recipe with events, and of evented classes
+// in libraries built on the recipes (@zookit/discovery). Every listener runs isolated.
 import type { ZooKeeperClient } from '@zookit/client';
 import type { EventMap, RecipeEvents } from './events.js';
 
@@ -8,12 +8,26 @@ interface Entry {
   once: boolean;
 }
 
-/** The implementation of {@link RecipeEvents}: emits through the client's `runCallback`. */
-export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
+/**
+ * The base of every recipe with events (and of evented classes in libraries built on the
+ * recipes): {@link RecipeEvents} — `on`, `once`, `off`, `listenerCount` — with each listener
+ * run isolated through the client's `runCallback`, so a throw or a rejected promise is
+ * reported once on the client's `'error'` event and never stops the next listener. A
+ * `once` listener is removed before it runs. Subclasses emit with the protected `emit`.
+ *
+ * ```ts
+ * class Heartbeat extends RecipeEmitter<{ beat: (n: number) => unknown }> {
+ *   constructor(zk: ZooKeeperClient) { super(zk, 'Heartbeat'); }
+ *   tick(n: number): void { this.emit('beat', n); }
+ * }
+ * ```
+ */
+export class RecipeEmitter<E extends EventMap<E>> implements RecipeEvents<E> {
   readonly #zk: ZooKeeperClient;
   readonly #label: string;
   readonly #listeners = new Map<string, Entry[]>();
 
+  /** @param label - names the emitter in reports of a failed listener (`<label> '<event>' listener`) */
   constructor(zk: ZooKeeperClient, label: string) {
     this.#zk = zk;
     this.#label = label;
@@ -55,14 +69,5 @@ export class Emitter<E extends EventMap<E>> implements RecipeEvents<E> {
   #set(event: string, list: Entry[]): void {
     if (list.length) this.#listeners.set(event, list);
     else this.#listeners.delete(event);
-  }
-}
-
-/** Reports a recipe's background failure (not a callback's) on the client's `'error'` event; a throwing error listener cannot break the caller. */
-export function report(zk: ZooKeeperClient, err: unknown): void {
-  try {
-    zk.emit('error', err instanceof Error ? err : new Error(String(err)));
-  } catch {
-    // The error listener itself failed: nothing left to tell.
   }
 }

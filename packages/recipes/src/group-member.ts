@@ -1,6 +1,6 @@
 import { InvalidArgumentError, joinPath, type ZooKeeperClient } from '@zookit/client';
 import { recipePath } from './nodes.js';
-import { Emitter } from './emitter.js';
+import { RecipeEmitter } from './emitter.js';
 import { PersistentNode } from './persistent-node.js';
 import { ChildrenCache } from './tree-cache/children-cache.js';
 
@@ -23,7 +23,7 @@ export interface GroupMemberEvents {
  * await me.start();
  * ```
  */
-export class GroupMember extends Emitter<GroupMemberEvents> implements AsyncDisposable {
+export class GroupMember extends RecipeEmitter<GroupMemberEvents> implements AsyncDisposable {
   /** The group node. */
   readonly groupPath: string;
   /** This member's id (its node's name). */

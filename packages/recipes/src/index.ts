@@ -5,8 +5,9 @@
  */
 export { Lock, type LockOptions, type AcquireOptions } from './lock.js';
 export { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
-export type { RecipeEvents } from './events.js';
-export type { RecipeMessage } from './tracing.js';
+export type { RecipeEvents, EventMap } from './events.js';
+export { RecipeEmitter } from './emitter.js';
+export type { RecipeMessage } from './recipe-message.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { Semaphore, type SemaphoreOptions } from './semaphore.js';
 export { Election, type ElectionOptions, type RunForeverOptions } from './election.js';
@@ -19,9 +20,9 @@ export { ChildrenWatch, type ChildrenWatchCallback } from './children-watch.js';
 export {
   DistributedQueue, type DistributedQueueOptions, type PutOptions, type ConsumeOptions, type StopConsuming,
 } from './queue/queue.js';
-export type { QueueItem, QueueHandler, QueueHandlerContext } from './queue/handler.js';
-export type { QueueFormatName } from './queue/format.js';
-export type { ConsumerStats } from './queue/consumer.js';
+export type {
+  QueueItem, QueueHandler, QueueHandlerContext, QueueFormatName, ConsumerStats, TakeOptions,
+} from './queue/types.js';
 export { parseChild, sortContenders, compareSeq, type Naming, type ParsedChild, type ContenderKind } from './node-names.js';
 export {
   RecipeTimeoutError, LockTimeoutError, RecipeDataError, OwnershipLostError, RecipeStateError, OutcomeUnknownError, CancelledError,

@@ -1,7 +1,7 @@
 import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 import { nextState } from './connection.js';
 import { decideExclusive } from './contender.js';
-import { Emitter } from './emitter.js';
+import { RecipeEmitter } from './emitter.js';
 import { RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
 import { setLockSpec } from './lock-kind.js';
@@ -36,7 +36,7 @@ const LATCH = { kind: { role: 'latch', decide: decideExclusive }, watchesChildre
  * Curator's latch resets on reconnect. Listeners run isolated: one that throws is
  * reported on the client's `'error'` event and changes nothing here.
  */
-export class LeaderLatch extends Emitter<LeaderLatchEvents> {
+export class LeaderLatch extends RecipeEmitter<LeaderLatchEvents> {
   /** The latch's path. */
   readonly path: string;
   /** This participant's identifier (its node's data). */

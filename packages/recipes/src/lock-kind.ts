@@ -1,6 +1,7 @@
 // Which queue a Lock object joins when it is not a plain Lock: the sides of a
 // ReadWriteLock, a Semaphore, a LeaderLatch. Kept beside the Lock objects (not in their
 // constructor's type), so the published API shows none of it. Not exported.
+import { InvalidArgumentError } from '@zookit/client';
 import { decideExclusive, type QueueKind } from './contender.js';
 
 /** The queue of one Lock object and how its errors name it. */
@@ -26,4 +27,17 @@ export function setLockSpec<L extends object>(lock: L, spec: LockSpec): L {
 /** The queue `lock` joins. */
 export function lockSpec(lock: object): LockSpec {
   return specs.get(lock) ?? PLAIN_LOCK;
+}
+
+/** Bad options of a Lock (or a Semaphore) throw before anything is sent. */
+export function checkLockOptions(options: { identifier?: unknown; naming?: unknown; revocable?: unknown; suspendedGrace?: unknown }): void {
+  if (options.identifier !== undefined && typeof options.identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
+  if (options.naming !== undefined && options.naming !== 'curator' && options.naming !== 'kazoo') {
+    throw new InvalidArgumentError('naming', `must be 'curator' or 'kazoo', got ${String(options.naming)}`);
+  }
+  if (options.revocable !== undefined && typeof options.revocable !== 'boolean') throw new InvalidArgumentError('revocable', 'must be a boolean');
+  const grace = options.suspendedGrace;
+  if (grace !== undefined && (typeof grace !== 'number' || !(grace >= 0))) {
+    throw new InvalidArgumentError('suspendedGrace', `must be a number of ms >= 0, got ${String(grace)}`);
+  }
 }

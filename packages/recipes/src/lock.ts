@@ -1,8 +1,8 @@
-import { InvalidArgumentError, NoNodeError, validatePath, type ZooKeeperClient } from '@zookit/client';
+import { NoNodeError, validatePath, type ZooKeeperClient } from '@zookit/client';
 import { contend, type ContenderConfig } from './contender.js';
 import { CancelledError, LockTimeoutError, RecipeStateError } from './errors.js';
 import type { Lease } from './lease.js';
-import { lockSpec } from './lock-kind.js';
+import { checkLockOptions, lockSpec } from './lock-kind.js';
 import type { Naming } from './node-names.js';
 import { readContenders, recipePath } from './nodes.js';
 import { REVOKE_MESSAGE, type Ownership } from './ownership.js';
@@ -150,18 +150,5 @@ export class Lock {
   /** Identifiers (node data) of every contender in queue order, the holder first. */
   async contenders(): Promise<string[]> {
     return readContenders(this.#zk, this.path);
-  }
-}
-
-/** Bad options throw before anything is sent. */
-export function checkLockOptions(options: LockOptions): void {
-  if (options.identifier !== undefined && typeof options.identifier !== 'string') throw new InvalidArgumentError('identifier', 'must be a string');
-  if (options.naming !== undefined && options.naming !== 'curator' && options.naming !== 'kazoo') {
-    throw new InvalidArgumentError('naming', `must be 'curator' or 'kazoo', got ${String(options.naming)}`);
-  }
-  if (options.revocable !== undefined && typeof options.revocable !== 'boolean') throw new InvalidArgumentError('revocable', 'must be a boolean');
-  const grace = options.suspendedGrace;
-  if (grace !== undefined && (typeof grace !== 'number' || !(grace >= 0))) {
-    throw new InvalidArgumentError('suspendedGrace', `must be a number of ms >= 0, got ${String(grace)}`);
   }
 }

@@ -1,6 +1,6 @@
 // Not exported from the package: users see the Lease interface.
 import { ConnectionState, EventType, NoNodeError, type Stat, type Transaction, type WatchedEvent, type ZooKeeperClient } from '@zookit/client';
-import { Emitter } from './emitter.js';
+import { RecipeEmitter } from './emitter.js';
 import { OwnershipLostError, type LossReason } from './errors.js';
 import { VALIDITY_MARGIN, type Lease, type LeaseEvents } from './lease.js';
 import { guaranteedDelete } from './nodes.js';
@@ -13,7 +13,7 @@ export const REVOKE_MESSAGE = '__REVOKE__';
  * The implementation of {@link Lease}: one held contender node, watched, ended on
  * SUSPENDED (past the grace period), LOST, closing, deletion or release.
  */
-export class Ownership extends Emitter<LeaseEvents> implements Lease {
+export class Ownership extends RecipeEmitter<LeaseEvents> implements Lease {
   /** The holder node's creation zxid: larger for every later holder of the same path, even across re-creation of the parent. */
   readonly fencingToken: bigint;
   /** Full path of the holder node. */

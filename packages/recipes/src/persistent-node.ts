@@ -4,9 +4,9 @@ import {
   basename, isRetryable, joinPath, parentOf, type WatchedEvent, type ZooKeeperClient,
 } from '@zookit/client';
 import { RecipeStateError } from './errors.js';
-import { nextState } from './connection.js';
+import { nextState, report } from './connection.js';
 import { recipePath } from './nodes.js';
-import { Emitter, report } from './emitter.js';
+import { RecipeEmitter } from './emitter.js';
 
 /** How a {@link PersistentNode} is created. Sequential modes are protected (see the class doc). */
 export type PersistentNodeMode = 'ephemeral' | 'persistent' | 'ephemeral-sequential' | 'persistent-sequential';
@@ -47,7 +47,7 @@ const MAX_ROUNDS = 1_000;
  * await node.close(); // deleted
  * ```
  */
-export class PersistentNode extends Emitter<PersistentNodeEvents> implements AsyncDisposable {
+export class PersistentNode extends RecipeEmitter<PersistentNodeEvents> implements AsyncDisposable {
   /** The path asked for (for sequential modes: the prefix). */
   readonly path: string;
   readonly #zk: ZooKeeperClient;

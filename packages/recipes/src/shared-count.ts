@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 import { RecipeDataError } from './errors.js';
-import { Emitter } from './emitter.js';
+import { RecipeEmitter } from './emitter.js';
 import { SharedValue } from './shared-value.js';
 
 /** Listeners of {@link SharedCount}. */
@@ -34,7 +34,7 @@ export function decodeCount(data: Buffer, path = ''): number {
  * await workers.trySet(workers.count + 1, workers.version);
  * ```
  */
-export class SharedCount extends Emitter<SharedCountEvents> implements AsyncDisposable {
+export class SharedCount extends RecipeEmitter<SharedCountEvents> implements AsyncDisposable {
   readonly #value: SharedValue;
 
   constructor(zk: ZooKeeperClient, path: string, seed: number) {

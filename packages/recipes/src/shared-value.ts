@@ -1,7 +1,7 @@
 import { BadVersionError, InvalidArgumentError, NodeExistsError, type ZooKeeperClient } from '@zookit/client';
 import { RecipeStateError } from './errors.js';
 import { recipePath } from './nodes.js';
-import { Emitter } from './emitter.js';
+import { RecipeEmitter } from './emitter.js';
 import { NodeCache } from './tree-cache/node-cache.js';
 
 /** Listeners of {@link SharedValue}. */
@@ -22,7 +22,7 @@ export interface SharedValueEvents {
  * await shared.trySet(Buffer.from('green'), version);  // false if someone else won
  * ```
  */
-export class SharedValue extends Emitter<SharedValueEvents> implements AsyncDisposable {
+export class SharedValue extends RecipeEmitter<SharedValueEvents> implements AsyncDisposable {
   /** The node. */
   readonly path: string;
   readonly #zk: ZooKeeperClient;

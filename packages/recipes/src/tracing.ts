@@ -1,31 +1,9 @@
-// The recipes' diagnostics channel `zookit:recipe` (node:diagnostics_channel): a stable
-// name and message shape, part of the public API. Nothing is built or published while
-// it has no subscriber.
+// Publishing on the recipes' diagnostics channel `zookit:recipe` (its message shape:
+// recipe-message.ts). Nothing is built or published while it has no subscriber. Not exported.
 import diagnostics_channel from 'node:diagnostics_channel';
 import { CHANNELS } from '@zookit/client';
 import type { LossReason } from './errors.js';
-
-/**
- * A `zookit:recipe` message: a Lock, ReadLock, WriteLock, Semaphore, Election or
- * LeaderLatch lease acquired (`waitMs`: from the start of the acquire), released, or
- * lost (`reason`: why; `holdMs`: how long it was held).
- */
-export type RecipeMessage = {
-  /** The recipe (`Lock`, `ReadLock`, `WriteLock`, `Semaphore`, `Election`, `LeaderLatch`). */
-  recipe: string;
-  /** The recipe's path (the container of the contenders). */
-  path: string;
-  /** The holder node. */
-  node: string;
-  /** The session that owns the node, `0x`-prefixed hex. */
-  sessionId: string;
-  /** The lease's fencing token (the holder node's creation zxid). */
-  fencingToken: bigint;
-} & (
-  | { event: 'acquired'; waitMs: number }
-  | { event: 'released'; holdMs: number }
-  | { event: 'lost'; reason: Exclude<LossReason, 'released'>; holdMs: number }
-);
+import type { RecipeMessage } from './recipe-message.js';
 
 const recipeChannel = diagnostics_channel.channel(CHANNELS.recipe);
 

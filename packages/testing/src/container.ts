@@ -5,7 +5,8 @@ import { ServerControlUnavailableError, ServerStartError, ZooKeeperNotFoundError
 import { fourLetterWord, parseMode } from './four-letter-word.js';
 import { allocatePorts } from './ports.js';
 import { trackCleanup } from './process-registry.js';
-import { baseConfigLines, baseJvmArgs, type ServerConfigOptions } from './server-config.js';
+import { baseConfigLines, baseJvmArgs } from './server-args.js';
+import type { ServerConfigOptions } from './server-config.js';
 import type { ZooKeeperServer } from './server-types.js';
 
 /** The image used when neither the `image` option nor `ZOOKIT_ZOOKEEPER_IMAGE` names one. */

@@ -7,7 +7,7 @@ import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble-types.js';
-import { baseConfigLines, baseJvmArgs, validateOptions } from './server-config.js';
+import { baseConfigLines, baseJvmArgs, validateOptions } from './server-args.js';
 import type { NamespaceEnsemble } from './namespace-ensemble.js';
 import { LocalServer } from './server.js';
 

@@ -41,7 +41,7 @@ export {
 } from './expire-session.js';
 export { NetworkNamespacesUnavailableError, NetworkCommandError, sweepStaleNamespaces, type NetEndpoint } from './netns.js';
 export { type NamespaceEnsemble, type NamespaceMember, type SpawnClientOptions } from './namespace-ensemble.js';
-export { SpawnedClient, SpawnedClientError, type SpawnedClientExit } from './spawned-client.js';
+export { SpawnedClientError, type SpawnedClient, type SpawnedClientExit } from './spawned-client.js';
 export {
   OperationHistory,
   checkExclusive,

@@ -7,9 +7,10 @@ import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './
 import { parseMode } from './four-letter-word.js';
 import { findLocalInstallation } from './installation.js';
 import { NamespaceNetwork, partitionPairs, type NetEndpoint } from './netns.js';
-import { baseConfigLines, baseJvmArgs, validateOptions } from './server-config.js';
+import { baseConfigLines, baseJvmArgs, validateOptions } from './server-args.js';
 import { LocalServer, type LocalServerInit } from './server.js';
-import { SpawnedClient } from './spawned-client.js';
+import type { SpawnedClient } from './spawned-client.js';
+import { SpawnedProcess } from './spawned-process.js';
 
 const QUORUM_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 const CLIENT_PORT = 2181;
@@ -120,7 +121,7 @@ class Ensemble implements NamespaceEnsemble {
     const name = `c${++this.#spawned}`; // taken before any await: concurrent calls get distinct names
     const ep = await this.net.addEndpoint(name);
     const env = { ...process.env, ...options.env, ZOOKIT_CONNECT: this.connectString };
-    const client = new SpawnedClient(name, ep.address, ep.namespace, path.resolve(script), args, env);
+    const client = new SpawnedProcess(name, ep.address, ep.namespace, path.resolve(script), args, env);
     this.#clients.push(client);
     return client;
   }

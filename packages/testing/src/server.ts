@@ -8,7 +8,8 @@ import { findLocalInstallation, type LocalInstallation } from './installation.js
 import { JvmProcess } from './jvm-process.js';
 import { allocatePorts } from './ports.js';
 import { dockerAvailable, startContainerServer } from './container.js';
-import { baseConfigLines, baseJvmArgs, validateOptions, type ServerConfigOptions } from './server-config.js';
+import { baseConfigLines, baseJvmArgs, validateOptions } from './server-args.js';
+import type { ServerConfigOptions } from './server-config.js';
 import type {
   SaslServerInfo,
   SaslServerOptions,

@@ -1,5 +1,5 @@
 import { ConnectionLossError, ConnectTimeoutError, TlsCertificateError } from '../errors.js';
-import type { HostPort } from '../options.js';
+import type { HostPort } from '../config.js';
 import type { HostProvider } from './host-provider.js';
 
 const INITIAL_RECONNECT_DELAY = 50;

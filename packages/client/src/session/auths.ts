@@ -1,5 +1,6 @@
 import { OpCode, Writer, Xid, writeAuthPacket } from '@zookit/protocol';
-import { ErrorCode, errorFromCode, type ZooKeeperError } from '../errors.js';
+import { ErrorCode, type ZooKeeperError } from '../errors.js';
+import { errorFromCode } from '../error-codes.js';
 import type { SocketTransport } from '../transport/socket-transport.js';
 
 interface AuthEntry {

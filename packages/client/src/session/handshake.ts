@@ -1,5 +1,6 @@
 import { OpCode, Reader, Writer, readConnectResponse, readReplyHeader, writeConnectRequest } from '@zookit/protocol';
-import { AuthFailedError, ProtocolError, errorFromCode } from '../errors.js';
+import { AuthFailedError, ProtocolError } from '../errors.js';
+import { errorFromCode } from '../error-codes.js';
 import type { SaslOptions } from '../options.js';
 import { DigestMd5Client } from './sasl.js';
 

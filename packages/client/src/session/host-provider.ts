@@ -1,4 +1,4 @@
-import type { HostPort } from '../options.js';
+import type { HostPort } from '../config.js';
 
 export type { HostPort };
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { HostPort } from '../options.js';
+import type { HostPort } from '../config.js';
 import type { HostProvider } from './host-provider.js';
 
 /**

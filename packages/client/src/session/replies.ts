@@ -1,5 +1,6 @@
 import { WireEventType, Xid, readWatcherEvent, type Reader } from '@zookit/protocol';
-import { AuthFailedError, ErrorCode, ProtocolError, errorFromCode } from '../errors.js';
+import { AuthFailedError, ErrorCode, ProtocolError } from '../errors.js';
+import { errorFromCode } from '../error-codes.js';
 import type { Logger } from '../options.js';
 import type { ConnectionState } from '../types.js';
 import type { AuthList } from './auths.js';

@@ -2,7 +2,7 @@ import { Writer, type Reader } from '@zookit/protocol';
 import { ConnectionLossError, ProtocolError, RequestTooLargeError } from '../errors.js';
 import type { SocketTransport } from '../transport/socket-transport.js';
 import { PendingQueue } from './pending-queue.js';
-import type { RequestMessage } from '../tracing.js';
+import type { RequestMessage } from '../channels.js';
 import type { WatchSpec } from './watch-sink.js';
 
 /**

@@ -11,7 +11,8 @@ import {
   SessionExpiredError,
   ZooKitError,
 } from '../errors.js';
-import type { HostPort, Logger, SessionConfig } from '../options.js';
+import type { Logger } from '../options.js';
+import type { HostPort, SessionConfig } from '../config.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { ConnectionState } from '../types.js';
 import { ConnectAttempts } from './attempts.js';
@@ -24,7 +25,8 @@ import { canMove, type Phase, type SessionHooks } from './phases.js';
 import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
 import { deferred, waitFor } from '../wait.js';
-import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest, type RequestMessage } from '../tracing.js';
+import type { RequestMessage } from '../channels.js';
+import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest } from '../tracing.js';
 import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';

@@ -1,7 +1,7 @@
 import { WireEventType } from '@zookit/protocol';
 import { CallbackError, InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../options.js';
-import { stripChroot } from '../paths.js';
+import { stripChroot } from '../chroot.js';
 import type { WatchKind, WatchSink, WatchSpec } from '../session/watch-sink.js';
 import { ConnectionState, EventType, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
 import { WatchRegistry } from './registry.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/errors.js';
-import { ErrorCode, ZooKeeperError, ZooKitError, errorFromCode, isRetryable } from '../../src/errors.js';
+import { ErrorCode, ZooKeeperError, ZooKitError, isRetryable } from '../../src/errors.js';
+import { errorFromCode } from '../../src/error-codes.js';
 
 describe('errorFromCode', () => {
   // Every exported class bound to a code, keyed by that code.

@@ -13,7 +13,8 @@ import {
 } from '../../src/errors.js';
 import { CreateFlag, JuteDecodeError, OpCode, Reader, Writer, writeCreate, writeMulti, writePathWatch } from '@zookit/protocol';
 import { readMulti, type MultiOp } from '../../src/transaction.js';
-import { Transaction } from '../../src/transaction-builder.js';
+import { TransactionBuilder } from '../../src/transaction-builder.js';
+import type { Transaction } from '../../src/types.js';
 import type { Stat } from '../../src/types.js';
 import { bool, buf, cat, encode, framed, hex, i32, i64, ustr, vstr } from './bytes.js';
 
@@ -34,7 +35,7 @@ function createOp(path: string, sp: string, data: Buffer, flags: number, type: n
 /** Collects the ops a Transaction would send, with a chroot of /app. */
 function transactionOps(build: (t: Transaction) => void): MultiOp[] {
   let captured: MultiOp[] = [];
-  const t = new Transaction({
+  const t = new TransactionBuilder({
     chroot: '/app',
     createOp: (path, data) => createOp(path, `/app${path}`, Buffer.from(String(data ?? '')), CreateFlag.PERSISTENT),
     submitMulti: (ops) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { basename, joinPath, parentOf, prependChroot, stripChroot, validatePath } from '../../src/paths.js';
+import { basename, joinPath, parentOf, validatePath } from '../../src/paths.js';
+import { prependChroot, stripChroot } from '../../src/chroot.js';
 
 const ok = (p: string, seq = false) => expect(() => validatePath(p, seq), JSON.stringify(p)).not.toThrow();
 const bad = (p: unknown, seq = false) => expect(() => validatePath(p, seq), JSON.stringify(p)).toThrow(InvalidArgumentError);

@@ -10,7 +10,8 @@ import { OwnershipLostError, RecipeDataError } from '../errors.js';
 import { guaranteedDelete } from '../nodes.js';
 import { deferred, type Deferred } from '../wait.js';
 import { compareItems, type ItemName, type QueueFormat } from './format.js';
-import { runHandler, type QueueHandler } from './handler.js';
+import { runHandler } from './handler.js';
+import type { ConsumerStats, QueueHandler } from './types.js';
 
 /** Ms a consumer pauses after an unexpected error before it lists again (no busy loop). */
 const ERROR_PAUSE = 250;
@@ -28,20 +29,6 @@ export interface ConsumerSettings {
   onError: 'requeue' | 'delete';
   label: string;
   lockData: Buffer;
-}
-
-/** Counters of a consumer, for tests and metrics. */
-export interface ConsumerStats {
-  /** Listings of the items (each leaves one watch). */
-  listings: number;
-  /** Items acknowledged (handler succeeded, item deleted). */
-  acked: number;
-  /** Items re-queued or deleted after a handler failure. */
-  failed: number;
-  /** Items whose lock was lost before the acknowledgement (left to another consumer). */
-  lost: number;
-  /** Lock attempts that found the item taken or gone. */
-  contended: number;
 }
 
 export class QueueConsumer {

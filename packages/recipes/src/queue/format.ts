@@ -1,9 +1,7 @@
 // The wire formats of DistributedQueue: where items and their locks live, how an item's
 // node is named (priority, delay, sequence) and what its data holds. Not exported.
 import { InvalidArgumentError, joinPath } from '@zookit/client';
-
-/** A queue's wire format: `zookit`, Curator's `DistributedQueue` (with a lock path) or kazoo's `LockingQueue`. */
-export type QueueFormatName = 'zookit' | 'curator' | 'kazoo';
+import type { QueueFormatName } from './types.js';
 
 /** What a node name says about its item. */
 export interface ItemName {

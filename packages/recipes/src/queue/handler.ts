@@ -1,31 +1,7 @@
-// The user's handler of a queue consumer, run isolated. Not exported (the types are).
+// The user's handler of a queue consumer, run isolated. Not exported (the types are, from types.ts).
 
 import type { ZooKeeperClient } from '@zookit/client';
-
-/** One item handed to a handler or returned by `take()`. */
-export interface QueueItem {
-  /** The item's node name (under the queue's items path). */
-  readonly name: string;
-  /** The payload. */
-  readonly data: Buffer;
-  /** The item's priority (lower first; 0 when the format has none). */
-  readonly priority: number;
-}
-
-/** What a handler gets beside the item. */
-export interface QueueHandlerContext {
-  /**
-   * Aborts (reason: `OwnershipLostError`) when our hold on the item may be gone: on
-   * `SUSPENDED` after the consumer's `grace`, on `LOST`, when the client closes. The
-   * item is then acknowledged only if our lock survived; otherwise another consumer gets it.
-   */
-  readonly signal: AbortSignal;
-  /** The lock node's creation zxid: larger for every later holder of an item. */
-  readonly fencingToken: bigint;
-}
-
-/** An at-least-once handler: resolve to acknowledge; throw or reject to re-queue (or delete, by option). */
-export type QueueHandler = (item: QueueItem, context: QueueHandlerContext) => unknown;
+import type { QueueHandler, QueueHandlerContext, QueueItem } from './types.js';
 
 /**
  * Runs the handler isolated (a throw or rejection is reported once on the client's

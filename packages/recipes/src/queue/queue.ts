@@ -4,10 +4,10 @@ import {
 import { isTransient, untilConnected } from '../connection.js';
 import { OutcomeUnknownError, RecipeDataError } from '../errors.js';
 import { recipePath } from '../nodes.js';
-import { Scope, deferred, type WaitOptions } from '../wait.js';
-import { QueueConsumer, type ConsumerStats } from './consumer.js';
-import { compareItems, queueFormat, type ItemName, type QueueFormat, type QueueFormatName } from './format.js';
-import type { QueueHandler, QueueItem } from './handler.js';
+import { Scope, deferred } from '../wait.js';
+import { QueueConsumer } from './consumer.js';
+import { compareItems, queueFormat, type ItemName, type QueueFormat } from './format.js';
+import type { ConsumerStats, QueueFormatName, QueueHandler, QueueItem, TakeOptions } from './types.js';
 
 /** Options of {@link DistributedQueue}. */
 export interface DistributedQueueOptions {
@@ -151,7 +151,7 @@ export class DistributedQueue {
    * @throws RecipeTimeoutError when none came within `timeout`
    * @throws OutcomeUnknownError when the reply to the delete was lost and the item is gone (taken by us or by another)
    */
-  async take(options: WaitOptions = {}): Promise<QueueItem> {
+  async take(options: TakeOptions = {}): Promise<QueueItem> {
     const scope = new Scope('DistributedQueue.take', this.path, options);
     const buffered = this.#taken.shift();
     if (buffered) return buffered;

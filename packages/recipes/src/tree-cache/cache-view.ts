@@ -2,15 +2,15 @@
 import { ClientClosedError, type ZooKeeperClient } from '@zookit/client';
 import { RecipeStateError } from '../errors.js';
 import { EventStream } from '../event-stream.js';
-import { Emitter } from '../emitter.js';
+import { RecipeEmitter } from '../emitter.js';
 import { CacheEngine } from './engine.js';
-import type { CacheChange, CacheEvent, CacheEvents, TreeCacheOptions } from './types.js';
+import type { CachedNode, CacheChange, CacheEvent, CacheEvents, TreeCacheOptions } from './types.js';
 
 /** Base of {@link TreeCache}, {@link NodeCache} and {@link ChildrenCache}: one engine, one view of it. */
-export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDisposable {
+export abstract class CacheView extends RecipeEmitter<CacheEvents> implements AsyncDisposable {
   /** The cached root. */
   readonly path: string;
-  protected readonly engine: CacheEngine;
+  readonly #engine: CacheEngine;
   readonly #zk: ZooKeeperClient;
   readonly #streams = new Set<EventStream<CacheEvent>>();
   #started: Promise<void> | undefined;
@@ -19,7 +19,7 @@ export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDis
   protected constructor(zk: ZooKeeperClient, path: string, options: TreeCacheOptions, label: string) {
     super(zk, label);
     this.#zk = zk;
-    this.engine = new CacheEngine(zk, path, options, {
+    this.#engine = new CacheEngine(zk, path, options, {
       change: (c) => {
         if (this.shows(c.path)) this.#publish(c);
       },
@@ -36,9 +36,29 @@ export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDis
   /** Whether a change at `path` belongs to this view. */
   protected abstract shows(path: string): boolean;
 
+  /** The cached node at `path` (undefined when absent or not cached), for the subclasses' reads. */
+  protected cachedNode(path: string): CachedNode | undefined {
+    return this.#engine.get(path);
+  }
+
+  /** The cached children names of `path`, sorted (undefined when `path` is not cached). */
+  protected cachedChildren(path: string): string[] | undefined {
+    return this.#engine.children(path);
+  }
+
+  /** Every cached path. */
+  protected cachedPaths(): IterableIterator<string> {
+    return this.#engine.paths();
+  }
+
+  /** How many nodes are cached. */
+  protected get cachedCount(): number {
+    return this.#engine.size;
+  }
+
   /** True until the first load is done, from SUSPENDED/LOST until the rebuild after it is done, and after close. */
   get stale(): boolean {
-    return this.engine.stale || this.engine.closed;
+    return this.#engine.stale || this.#engine.closed;
   }
 
   /**
@@ -64,8 +84,8 @@ export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDis
       };
     });
     if (this.#zk.closed) this.#settleStart!.reject(new ClientClosedError());
-    else if (this.engine.closed) this.#settleStart!.reject(new RecipeStateError('the cache is closed'));
-    else this.engine.start();
+    else if (this.#engine.closed) this.#settleStart!.reject(new RecipeStateError('the cache is closed'));
+    else this.#engine.start();
     return this.#started;
   }
 
@@ -75,7 +95,7 @@ export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDis
    */
   events(options: { signal?: AbortSignal; maxBuffered?: number } = {}): AsyncIterableIterator<CacheEvent> {
     const stream: EventStream<CacheEvent> = new EventStream<CacheEvent>(options, () => this.#streams.delete(stream));
-    if (!this.engine.closed) this.#streams.add(stream);
+    if (!this.#engine.closed) this.#streams.add(stream);
     else stream.end();
     return stream;
   }
@@ -84,7 +104,7 @@ export abstract class CacheView extends Emitter<CacheEvents> implements AsyncDis
   async close(): Promise<void> {
     this.#settleStart?.reject(new RecipeStateError('the cache was closed before it was initialized'));
     for (const s of [...this.#streams]) s.end();
-    await this.engine.close();
+    await this.#engine.close();
   }
 
   /** `await using cache = ...` closes it at the end of the scope. */

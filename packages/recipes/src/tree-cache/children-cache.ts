@@ -26,12 +26,12 @@ export class ChildrenCache extends CacheView {
   /** The cached children by name, sorted (empty while the parent does not exist). */
   current(): Map<string, CachedNode> {
     const out = new Map<string, CachedNode>();
-    for (const name of this.engine.children(this.path) ?? []) out.set(name, this.engine.get(joinPath(this.path, name))!);
+    for (const name of this.cachedChildren(this.path) ?? []) out.set(name, this.cachedNode(joinPath(this.path, name))!);
     return out;
   }
 
   /** One cached child by name. */
   get(name: string): CachedNode | undefined {
-    return this.engine.get(joinPath(this.path, name));
+    return this.cachedNode(joinPath(this.path, name));
   }
 }

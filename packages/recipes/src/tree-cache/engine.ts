@@ -4,7 +4,7 @@ import {
   type WatchedEvent, type ZooKeeperClient,
 } from '@zookit/client';
 import { RecipeStateError } from '../errors.js';
-import { report } from '../emitter.js';
+import { report } from '../connection.js';
 import { traverse } from './loader.js';
 import { NodeReads } from './reads.js';
 import type { CacheChange, CachedNode, TreeCacheOptions } from './types.js';

@@ -24,6 +24,6 @@ export class NodeCache extends CacheView {
 
   /** The node as last read (undefined while it does not exist). */
   get current(): CachedNode | undefined {
-    return this.engine.get(this.path);
+    return this.cachedNode(this.path);
   }
 }

@@ -1,7 +1,7 @@
 // Batched node and children reads for the cache engine: multiRead where the server has it.
 // Data is copied out of the reply frame, so a cached node never pins a whole batch reply.
 import { NoNodeError, type MultiReadResult, type Stat, type ZooKeeperClient } from '@zookit/client';
-import { report } from '../emitter.js';
+import { report } from '../connection.js';
 import type { CachedNode } from './types.js';
 
 type Result<T> = T | null | undefined;

@@ -29,23 +29,23 @@ export class TreeCache extends CacheView {
 
   /** Cached nodes, the root included. */
   get size(): number {
-    return this.engine.size;
+    return this.cachedCount;
   }
 
   /** The cached node at `path` (undefined when absent, not cached or outside the root). */
   get(path: string): CachedNode | undefined {
-    return this.engine.get(path);
+    return this.cachedNode(path);
   }
 
   /** The cached children names of `path`, sorted (undefined when `path` is not cached). */
   children(path: string): string[] | undefined {
-    return this.engine.children(path);
+    return this.cachedChildren(path);
   }
 
   /** Every cached node by path. */
   entries(): Map<string, CachedNode> {
     const out = new Map<string, CachedNode>();
-    for (const p of this.engine.paths()) out.set(p, this.engine.get(p)!);
+    for (const p of this.cachedPaths()) out.set(p, this.cachedNode(p)!);
     return out;
   }
 }
