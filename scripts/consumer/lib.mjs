@@ -18,6 +18,11 @@ export const USER_TYPESCRIPT_5 = '5.9.3';
 export const USER_TYPES_NODE = '20.19.43';
 /** vitest, for @zookit/testing/vitest's types. */
 export const USER_VITEST = '4.1.12';
+/**
+ * The OpenTelemetry SDK parts docs/observability.md's console app imports (as a user of
+ * @zookit/otel installs them); the version packages/otel tests against.
+ */
+export const USER_OTEL_SDK = '2.12.1';
 
 /** Records named checks and writes them as a vitest JSON report. */
 export class Results {

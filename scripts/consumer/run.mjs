@@ -7,8 +7,9 @@
 //    must carry README.md, LICENSE, every `exports` target, and the sources of every
 //    source map; `publint --strict` and attw (@arethetypeswrong/cli) must pass.
 // 2. Install the tarballs into a fresh project in the OS temp dir (outside the
-//    workspace), with the TypeScript, @types/node and vitest a user would add; the
-//    optional peer testcontainers must not come along.
+//    workspace), with the TypeScript, @types/node and vitest a user would add (and the
+//    OpenTelemetry SDK parts docs/observability.md imports); the optional peer
+//    testcontainers must not come along.
 // 3. On every supported Node (this machine's, plus scripts/node-runtimes.sh): an ES module
 //    following docs/getting-started.md against a real server (started by the installed
 //    @zookit/testing), a CommonJS file, and require() of every entry point.
@@ -26,7 +27,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkDocs } from './docs-snippets.mjs';
-import { ROOT, Results, USER_TYPESCRIPT, USER_TYPESCRIPT_5, USER_TYPES_NODE, USER_VITEST, consumerDir, entryPoints, nodeRuntimes, publishedPackages, run } from './lib.mjs';
+import { ROOT, Results, USER_TYPESCRIPT, USER_TYPESCRIPT_5, USER_TYPES_NODE, USER_VITEST, USER_OTEL_SDK, consumerDir, entryPoints, nodeRuntimes, publishedPackages, run } from './lib.mjs';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const TOOLS = path.join(ROOT, 'scripts/pack-tools');
@@ -100,7 +101,8 @@ async function install(tarballs) {
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'zookit-consumer', private: true, version: '0.0.0' }, null, 2));
   await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `typescript@${USER_TYPESCRIPT}`, `typescript-5@npm:typescript@${USER_TYPESCRIPT_5}`, `@types/node@${USER_TYPES_NODE}`, `vitest@${USER_VITEST}`],
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `typescript@${USER_TYPESCRIPT}`, `typescript-5@npm:typescript@${USER_TYPESCRIPT_5}`, `@types/node@${USER_TYPES_NODE}`, `vitest@${USER_VITEST}`,
+      `@opentelemetry/sdk-metrics@${USER_OTEL_SDK}`, `@opentelemetry/sdk-trace-base@${USER_OTEL_SDK}`],
     { cwd: project, timeoutMs: 600_000 },
   );
   if (existsSync(path.join(project, 'node_modules/testcontainers'))) throw new Error('testcontainers was installed: it must be an optional peer');
