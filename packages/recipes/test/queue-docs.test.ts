@@ -1,5 +1,5 @@
-// Runs the ```ts snippets of docs/recipes/queue.md (those not marked no-test) as one module
-// against the test server, in a fresh chroot, and checks the `// → expected` lines.
+// Runs the ```ts snippets of docs/recipes/queue.md (those not marked no-test or fragment) as
+// one module against the test server, in a fresh chroot, and checks the `// → expected` lines.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,7 @@ afterEach(() => {
 describe('docs/recipes/queue.md', () => {
   it('its example runs and prints what the page says', async () => {
     const markdown = await readFile(DOC, 'utf8');
-    const blocks = [...markdown.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```\s*$/gm)].filter((m) => !/\bno-test\b/.test(m[1]!)).map((m) => m[2]!);
+    const blocks = [...markdown.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```\s*$/gm)].filter((m) => !/\b(no-test|fragment)\b/.test(m[1]!)).map((m) => m[2]!);
     expect(blocks.length).toBeGreaterThan(0);
     const source = blocks.join('\n');
     expect(source).toContain(DOC_HOSTS);
