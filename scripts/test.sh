@@ -86,7 +86,10 @@ run_runtime() {
   fi
   for d in "${dirs[@]}"; do
     echo "── $pass: $d ($("$bin/node" --version))"
-    (cd "$d" && PATH="$bin:$PATH" ZOOKIT_RESULTS_DIR="$dir" ZOOKIT_TEST_PASS=parallel "$bin/node" "$root/node_modules/vitest/vitest.mjs" run)
+    # The browser suite (cli's ui.test.ts, headless Chromium) runs once, on this machine's Node:
+    # two Chromiums side by side on 2 cores run past its timeouts, and the page does not depend
+    # on the server's Node; the console's HTTP tests (ui-server.test.ts) do run here.
+    (cd "$d" && PATH="$bin:$PATH" ZOOKIT_RESULTS_DIR="$dir" ZOOKIT_TEST_PASS=parallel "$bin/node" "$root/node_modules/vitest/vitest.mjs" run --exclude '**/ui.test.ts' --exclude '**/node_modules/**')
     local rc=$?
     printf '%s\t%s\t%s\n' "$d:$pass" "$rc" "$dir/$(basename "$d")-parallel.json" >>"$runs"
     (( rc == 0 )) || status=1
