@@ -46,7 +46,9 @@ async function serverAndProxy(): Promise<{ server: ZooKeeperServer; proxy: Fault
 describe('digest auth and ACLs across reconnects (scenario 27)', () => {
   it('a node readable only by alice stays readable across a cut and a server restart; auth goes out before queued requests', async () => {
     const { server, proxy, ops } = await serverAndProxy();
-    const zk = client(proxy.connectString, { sessionTimeout: 10_000 });
+    // A long session: a JVM restart on a busy CI machine plus the reconnect backoff must not
+    // outlast it (the test is about auth and ACLs across reconnects, not about expiry).
+    const zk = client(proxy.connectString, { sessionTimeout: 30_000 });
     const states = recordStates(zk);
     await zk.start();
     await zk.addAuth('digest', 'alice:alice-secret');

@@ -259,6 +259,8 @@ describe('NodeCache and ChildrenCache', () => {
     await node.start();
     expect(node.current).toBeUndefined();
     await writer!.create('/one', 'a');
+    // Seen before it changes: a create and a set read back together are one 'created' (with 'b').
+    await expect.poll(() => node.current?.data?.toString()).toBe('a');
     await writer!.create('/one/child', 'c'); // not reported, not cached
     await writer!.set('/one', 'b');
     await expect.poll(() => node.current?.data?.toString()).toBe('b');
