@@ -105,20 +105,20 @@ describe("startEnsemble({ network: 'namespaces' })", () => {
     await c.waitFor((m: { ready?: boolean }) => m.ready === true, 10_000);
     await ens.oneWay(ens.testProcess, m1);
     expect(await reachable(m1.address, 2181)).toBe(false); // our SYN is dropped
-    expect(await reachable(m2.address, 2181)).toBe(true);
+    await expect.poll(() => reachable(m2.address, 2181), { timeout: 10_000 }).toBe(true); // a connect on a busy machine can miss one try
     expect(await m1.fourLetterWord('ruok')).toBe('imok'); // the harness's own probes still pass
-    expect(await probe(c, `${m1.address}:2181`)).toBe(true);
+    await expect.poll(() => probe(c, `${m1.address}:2181`), { timeout: 10_000 }).toBe(true); // a connect on a busy machine can miss one try
     await ens.heal();
-    expect(await reachable(m1.address, 2181)).toBe(true);
+    await expect.poll(() => reachable(m1.address, 2181), { timeout: 10_000 }).toBe(true); // a connect on a busy machine can miss one try
     // m3 -> client only: the client's SYN reaches m3 but the SYN-ACK is dropped.
     await ens.oneWay(m3, c);
     expect(await probe(c, `${m3.address}:2181`)).toBe(false);
-    expect(await probe(c, `${m2.address}:2181`)).toBe(true);
+    await expect.poll(() => probe(c, `${m2.address}:2181`), { timeout: 10_000 }).toBe(true); // a connect on a busy machine can miss one try
     await ens.heal();
     await ens.isolate(c);
     for (const s of ens.servers) expect(await probe(c, `${s.address}:2181`)).toBe(false);
     await ens.heal();
-    expect(await probe(c, `${m2.address}:2181`)).toBe(true);
+    await expect.poll(() => probe(c, `${m2.address}:2181`), { timeout: 10_000 }).toBe(true); // a connect on a busy machine can miss one try
     await expect(ens.oneWay(m1, m1)).rejects.toThrow(RangeError);
     await expect(ens.partition([[m1, m2]])).rejects.toThrow(RangeError);
     await expect(ens.partition([[m1], [m1, m2]])).rejects.toThrow(/two groups/);
