@@ -26,10 +26,13 @@ const TIERS = {
   '@zookit/client': 1,
   '@zookit/testing': 1,
   '@zookit/recipes': 2,
+  '@zookit/discovery': 3,
+  '@zookit/otel': 3,
   '@zookit/cli': 3,
   '@zookit/example-shared': 3,
   '@zookit/example-barrier-pipeline': 4,
   '@zookit/example-leader-service': 4,
+  '@zookit/example-service-discovery': 4,
   '@zookit/example-worker-fleet': 4,
 };
 

@@ -1,13 +1,13 @@
 // Publishing on the client's diagnostics channels (names and message shapes: channels.ts).
 // Nothing is built or published while a channel has no subscriber. Not exported.
 import diagnostics_channel from 'node:diagnostics_channel';
-import { CHANNELS, type ConnectMessage, type RequestMessage } from './channels.js';
+import { CHANNELS, type ConnectMessage, type RequestMessage, type SessionMessage } from './channels.js';
 import { ConnectionLossError } from './errors.js';
 
 const requestChannel = diagnostics_channel.tracingChannel<RequestMessage, RequestMessage>(CHANNELS.request);
 const connectChannel = diagnostics_channel.tracingChannel<ConnectMessage, ConnectMessage>(CHANNELS.connect);
 export const stateChannel = diagnostics_channel.channel(CHANNELS.state);
-export const sessionChannel = diagnostics_channel.channel(CHANNELS.session);
+const sessionChannel = diagnostics_channel.channel(CHANNELS.session);
 export const watchChannel = diagnostics_channel.channel(CHANNELS.watch);
 
 type AnyTracingChannel = ReturnType<typeof diagnostics_channel.tracingChannel>;
@@ -19,6 +19,11 @@ const tracingHasSubscribers: (tc: AnyTracingChannel) => boolean = 'hasSubscriber
 /** Whether anything listens on `zookit:request` (checked per request: no allocation when nothing does). */
 export function requestTraced(): boolean {
   return tracingHasSubscribers(requestChannel);
+}
+
+/** Publishes on `zookit:session` (the message is built only when someone subscribes). */
+export function publishSession(message: () => SessionMessage): void {
+  if (sessionChannel.hasSubscribers) sessionChannel.publish(message());
 }
 
 /** `0x`-prefixed hex, as the server logs session ids. */

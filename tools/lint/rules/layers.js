@@ -71,6 +71,7 @@ export default {
       tierUp: '{{pkg}} imports {{target}}, which is not below it: imports point down',
       deep: '{{spec}} is not an entry that {{pkg}} exports: import the package by its public entry',
       reach: '{{spec}} reaches into {{target}} by relative path: import the package by name',
+      untiered: '{{pkg}} has no tier in the layering rule (tools/lint/eslint.config.js): give it one',
     },
   },
   create(context) {
@@ -93,9 +94,10 @@ export default {
       const [, pkg, sub] = m;
       const exported = workspaceExports().get(pkg);
       if (exported && !exported.has(sub ? `.${sub}` : '.')) context.report({ node, messageId: 'deep', data: { spec, pkg } });
-      if (inSrc && pkg !== ownName && ownName in tiers && pkg in tiers && tiers[pkg] >= tiers[ownName]) {
-        context.report({ node, messageId: 'tierUp', data: { pkg: ownName, target: pkg } });
-      }
+      if (!inSrc || pkg === ownName || !options.tiers) return;
+      const unknown = [ownName, pkg].find((p) => !(p in tiers));
+      if (unknown) context.report({ node, messageId: 'untiered', data: { pkg: unknown } });
+      else if (tiers[pkg] >= tiers[ownName]) context.report({ node, messageId: 'tierUp', data: { pkg: ownName, target: pkg } });
     }
 
     function checkRelative(node, spec) {

@@ -35,6 +35,7 @@ test('zookit/layers', () => {
       { filename: at('packages/recipes/src/lock.ts'), code: "import { S } from '../../client/src/client.js';", options, errors: [{ messageId: 'reach' }] },
       { filename: at('examples/worker-fleet/test/a.test.ts'), code: "const m = await import('../../../packages/recipes/src/index.js');", options, errors: [{ messageId: 'reach' }] },
       { filename: at('packages/protocol/src/records.ts'), code: "import { ZooKeeperClient } from '@zookit/client';", options, errors: [{ messageId: 'tierUp' }] },
+      { filename: at('packages/discovery/src/registry.ts'), code: "import { TreeCache } from '@zookit/recipes';", options, errors: [{ messageId: 'untiered' }] },
     ],
   });
 });

@@ -5,19 +5,18 @@ import {
   ClientNotStartedError,
   ConnectionLossError,
   FrameTooLargeError,
-  InvalidArgumentError,
-  ProtocolError,
   SessionClosedRequireSaslAuthError,
   SessionExpiredError,
-  ZooKitError,
 } from '../errors.js';
 import type { Logger } from '../options.js';
 import type { HostPort, SessionConfig } from '../config.js';
-import { SocketTransport } from '../transport/socket-transport.js';
+import type { SocketTransport } from '../transport/socket-transport.js';
 import { ConnectionState } from '../types.js';
 import { ConnectAttempts } from './attempts.js';
 import { AuthList } from './auths.js';
-import { Handshake, NO_PASSWORD, type ConnectAnswer, type HandshakeStep, type SessionKey } from './handshake.js';
+import { Connection, type ConnectionOwner } from './connection.js';
+import { Handshake, type ConnectAnswer } from './handshake.js';
+import { HeldSession } from './held.js';
 import { Heartbeat } from './heartbeat.js';
 import { HostProvider } from './host-provider.js';
 import { ReadWriteProbe } from './read-only-probe.js';
@@ -26,7 +25,8 @@ import { routeReply, type ReplyContext } from './replies.js';
 import { RequestQueue, type Decoder } from './requests.js';
 import { deferred, waitFor } from '../wait.js';
 import type { RequestMessage } from '../channels.js';
-import { ConnectTrace, hexId, requestTraced, sessionChannel, stateChannel, traceRequest } from '../tracing.js';
+import { ConnectTrace, hexId, publishSession, requestTraced, stateChannel, traceRequest } from '../tracing.js';
+import { logSafely } from '../log.js';
 import type { WatchSpec } from './watch-sink.js';
 
 export type { Decoder } from './requests.js';
@@ -53,16 +53,11 @@ export class Session {
 
   #phase: Phase = 'new';
   #state: ConnectionState = ConnectionState.LOST;
-  #transport: SocketTransport | null = null;
+  #conn: Connection | null = null;
   #current: HostPort | null = null;
-  #key: SessionKey = { sessionId: 0n, password: NO_PASSWORD };
-  #lastZxid = 0n;
-  #negotiatedTimeout = 0;
+  readonly #held: HeldSession;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #reconnectNow = false;
-  #disconnectedAt = 0;
-  #readOnlyServer = false;
-  #seenSession = false;
   #closingAnnounced = false;
   #startWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
   /** While closing: called when the socket is gone. */
@@ -85,7 +80,11 @@ export class Session {
       log: (level, message, meta) => this.#log(level, message, meta),
       fail: (reported, reason) => this.#fail(reported, reason),
     };
-    if (config.resume) this.#key = { ...config.resume };
+    this.#held = new HeldSession(config.resume);
+  }
+
+  get #transport(): SocketTransport | null {
+    return this.#conn?.transport ?? null;
   }
 
   get state(): ConnectionState {
@@ -93,15 +92,15 @@ export class Session {
   }
 
   get sessionId(): bigint {
-    return this.#phase === 'new' ? 0n : this.#key.sessionId;
+    return this.#phase === 'new' ? 0n : this.#held.id;
   }
 
   get negotiatedTimeout(): number {
-    return this.#negotiatedTimeout;
+    return this.#held.timeout;
   }
 
   get lastZxid(): bigint {
-    return this.#lastZxid;
+    return this.#held.lastZxid;
   }
 
   get lastHeardAt(): number {
@@ -115,7 +114,7 @@ export class Session {
   /** The session id and password and the server, while connected. */
   credentials(): { sessionId: bigint; password: Buffer; host: string; port: number } | undefined {
     if (this.#phase !== 'connected' || !this.#current) return undefined;
-    return { sessionId: this.#key.sessionId, password: Buffer.from(this.#key.password), ...this.#current };
+    return { sessionId: this.#held.id, password: Buffer.from(this.#held.key.password), ...this.#current };
   }
 
   get inFlight(): { sent: number; queued: number } {
@@ -166,7 +165,7 @@ export class Session {
         this.#socketGone = () => settle.resolve();
         void closing.then(() => t.end(), () => {}).finally(() => settle.resolve());
         return () => (this.#socketGone = null);
-      }, { timeout: Math.min(2000, Math.max(200, this.#negotiatedTimeout / 3)) });
+      }, { timeout: Math.min(2000, Math.max(200, this.#held.timeout / 3)) });
     }
     this.#finishClose(reason);
   }
@@ -182,17 +181,17 @@ export class Session {
     this.#announceClosing();
     this.#enter('closed');
     this.#connectTrace.ended('closed', undefined);
-    if (this.#key.sessionId !== 0n && sessionChannel.hasSubscribers) sessionChannel.publish({ event: 'closed', sessionId: hexId(this.#key.sessionId) });
+    if (this.#held.id !== 0n) publishSession(() => ({ event: 'closed', sessionId: hexId(this.#held.id) }));
     this.#heartbeat.stop();
     this.#cancelReconnect();
     const t = this.#transport;
-    this.#transport = null;
+    this.#conn = null;
     t?.destroy();
     this.#requests.rejectSent((r) => (reason instanceof ClientClosedError ? new ConnectionLossError({ op: r.op, path: r.path }) : reason));
     this.#requests.rejectQueued(() => reason);
     this.#auths.rejectAll(reason);
     this.#hooks.watches.dropAll();
-    this.#key = { sessionId: 0n, password: NO_PASSWORD };
+    this.#held.forget(true);
     this.#setState(ConnectionState.LOST);
     for (const w of this.#startWaiters.splice(0)) w.reject(reason);
     this.#closed.resolve();
@@ -219,7 +218,7 @@ export class Session {
     if (t) this.#heartbeat.sent();
     if (!requestTraced()) return this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t) as Promise<T>;
     const cur = this.#current;
-    const ctx: RequestMessage = { op, path, xid: 0, sessionId: hexId(this.#key.sessionId), server: t && cur ? { address: cur.host, port: cur.port } : null };
+    const ctx: RequestMessage = { op, path, xid: 0, sessionId: hexId(this.#held.id), server: t && cur ? { address: cur.host, port: cur.port } : null };
     if (ops !== undefined) ctx.ops = ops;
     return traceRequest(ctx, () => this.#requests.enqueue(type, op, path, write, decode, acceptErr, watch, t, ctx) as Promise<T>);
   }
@@ -239,114 +238,71 @@ export class Session {
     this.#current = target;
     this.#enter('connecting');
     this.#attempts.began();
-    this.#connectTrace.begin(target.host, target.port, this.#key.sessionId, this.#seenSession);
+    this.#connectTrace.begin(target.host, target.port, this.#held.id, this.#held.seen);
     this.#log('debug', 'connecting', { host: target.host, port: target.port });
-    let transport: SocketTransport;
     try {
-      transport = new SocketTransport(
-        { host: target.host, port: target.port, maxFrameSize: this.#c.maxFrameSize, tls: this.#c.tls },
-        {
-          onConnect: () => this.#onSocketConnect(transport),
-          onFrame: (frame) => this.#onFrame(transport, frame),
-          onClose: (err) => this.#onSocketClose(transport, err),
-        },
-      );
+      this.#conn = new Connection(target, this.#c, this.#handshake, this.#held, this.#owner);
     } catch (err) {
-      // Options Node refuses at once (a TLS key that does not decrypt, say): retrying cannot help.
-      const reason = err instanceof Error ? err.message : String(err);
-      queueMicrotask(() => this.#finishClose(new InvalidArgumentError('tls', `the connection options were refused: ${reason}`)));
-      return;
-    }
-    this.#transport = transport;
-  }
-
-  #onSocketConnect(transport: SocketTransport): void {
-    if (transport !== this.#transport) return;
-    this.#enter('handshake');
-    transport.send(this.#handshake.request(this.#key, this.#lastZxid));
-  }
-
-  #onFrame(transport: SocketTransport, frame: Buffer): void {
-    if (transport !== this.#transport) return;
-    this.#heartbeat.heard();
-    try {
-      if (this.#phase === 'handshake') this.#step(transport, this.#handshake.onConnectResponse(frame));
-      else if (this.#phase === 'zombie') this.#step(transport, this.#handshake.onZombieReply(frame));
-      else if (this.#phase === 'sasl') this.#step(transport, this.#handshake.onSaslReply(frame));
-      else this.#onReply(frame);
-    } catch (err) {
-      const e = err instanceof ZooKitError ? err : new ProtocolError(`bad reply: ${String(err)}`, { cause: err });
-      this.#log('warn', 'dropping the connection', { reason: e.message });
-      transport.destroy(e);
+      // Options Node refuses at once: retrying cannot help.
+      queueMicrotask(() => this.#finishClose(err as Error));
     }
   }
 
-  /** Applies what the handshake decided. */
-  #step(transport: SocketTransport, step: HandshakeStep): void {
-    switch (step.do) {
-      case 'wait':
-        return;
-      case 'send':
-        if (step.phase) this.#enter(step.phase);
-        return transport.send(step.frame);
-      case 'restart':
-        this.#connectTrace.ended(step.expired ? 'expired' : 'failed', undefined);
-        if (step.expired) this.#expire(new SessionExpiredError({ op: 'connect' }));
-        this.#reconnectNow = true;
-        return transport.destroy();
-      case 'established':
-        return this.#step(transport, this.#handshake.startSasl(this.#established(step.answer)));
-      case 'connected':
-        if (this.#phase === 'sasl') this.#log('info', 'SASL authenticated', { mechanism: 'DIGEST-MD5' });
-        return this.#completeConnect(transport, step.resumed);
-      case 'fail':
-        this.#log('error', 'SASL authentication failed; the client stops', { code: (step.error.cause as { code?: number }).code });
-        return this.#fail(step.error, step.error);
-    }
-  }
+  /** What the current connection tells the session. */
+  readonly #owner: ConnectionOwner = {
+    isCurrent: (conn) => conn === this.#conn,
+    phase: () => this.#phase,
+    enter: (next) => this.#enter(next),
+    heard: () => this.#heartbeat.heard(),
+    established: (answer) => this.#established(answer),
+    connected: (resumed) => this.#completeConnect(resumed),
+    restart: (expired) => {
+      this.#connectTrace.ended(expired ? 'expired' : 'failed', undefined);
+      if (expired) this.#expire(new SessionExpiredError({ op: 'connect' }));
+      this.#reconnectNow = true;
+    },
+    refused: (error) => this.#fail(error, error),
+    reply: (frame) => this.#onReply(frame),
+    closed: (err) => this.#onSocketClose(err),
+    log: (level, message, meta) => this.#log(level, message, meta),
+  };
 
   /** The server granted a session: take it (a different one than held means the held one is gone). Returns whether it was resumed. */
   #established(answer: Extract<ConnectAnswer, { expired: false }>): boolean {
-    if (this.#key.sessionId !== 0n && answer.sessionId !== this.#key.sessionId) {
-      // A different session than the one we held (leaving a read-only server's local session).
-      this.#expire(new SessionExpiredError({ op: 'connect' }));
-    }
-    const resumed = this.#key.sessionId !== 0n && answer.sessionId === this.#key.sessionId;
-    this.#key = { sessionId: answer.sessionId, password: answer.password };
-    this.#negotiatedTimeout = answer.timeout;
-    this.#readOnlyServer = answer.readOnly;
+    // A different session than the one we held (leaving a read-only server's local session): the held one is gone.
+    if (this.#held.id !== 0n && answer.sessionId !== this.#held.id) this.#expire(new SessionExpiredError({ op: 'connect' }));
+    const resumed = this.#held.take(answer);
     this.#heartbeat.reset();
     this.#heartbeat.start(answer.timeout);
-    if (!resumed && sessionChannel.hasSubscribers && this.#current) {
-      const server = { address: this.#current.host, port: this.#current.port };
-      sessionChannel.publish({ event: 'established', sessionId: hexId(answer.sessionId), timeout: answer.timeout, readOnly: answer.readOnly, server });
-    }
+    const server = { address: this.#current?.host ?? '', port: this.#current?.port ?? 0 };
+    if (!resumed) publishSession(() => ({ event: 'established', sessionId: hexId(answer.sessionId), timeout: answer.timeout, readOnly: answer.readOnly, server }));
     this.#log('info', resumed ? 'session resumed' : 'session established', {
-      sessionId: `0x${answer.sessionId.toString(16)}`, timeout: answer.timeout, host: this.#current?.host, port: this.#current?.port, readOnly: answer.readOnly,
+      sessionId: hexId(answer.sessionId), timeout: answer.timeout, host: this.#current?.host, port: this.#current?.port, readOnly: answer.readOnly,
     });
     return resumed;
   }
 
   /** The session is usable: send auth, re-register watches, flush what waited, announce. */
-  #completeConnect(transport: SocketTransport, resumed: boolean): void {
+  #completeConnect(resumed: boolean): void {
+    const transport = this.#transport!;
     this.#enter('connected');
-    this.#seenSession = true;
+    this.#held.seen = true;
     this.#attempts.succeeded();
     // Order matters: auth first, then watches, then what waited for us.
     this.#auths.sendAll(transport);
-    if (resumed) for (const frame of this.#hooks.watches.rearmFrames(this.#lastZxid)) transport.send(frame);
+    if (resumed) for (const frame of this.#hooks.watches.rearmFrames(this.#held.lastZxid)) transport.send(frame);
     this.#requests.flushQueued(transport, this.#current);
     this.#heartbeat.sent();
     this.#probe.reset();
-    this.#connectTrace.connected(this.#negotiatedTimeout, this.#readOnlyServer, resumed);
-    this.#setState(this.#readOnlyServer ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
+    this.#connectTrace.connected(this.#held.timeout, this.#held.readOnly, resumed);
+    this.#setState(this.#held.readOnly ? ConnectionState.READ_ONLY : ConnectionState.CONNECTED);
     for (const w of this.#startWaiters.splice(0)) w.resolve();
   }
 
   #onReply(frame: Buffer): void {
     const r = new Reader(frame);
     const hdr = readReplyHeader(r);
-    if (hdr.zxid > this.#lastZxid) this.#lastZxid = hdr.zxid;
+    this.#held.sawZxid(hdr.zxid);
     routeReply(this.#replies, hdr.xid, hdr.err, r);
   }
 
@@ -356,9 +312,8 @@ export class Session {
     this.#finishClose(reason);
   }
 
-  #onSocketClose(transport: SocketTransport, err: Error | undefined): void {
-    if (transport !== this.#transport) return;
-    this.#transport = null;
+  #onSocketClose(err: Error | undefined): void {
+    this.#conn = null;
     this.#connectTrace.ended(this.isClosed ? 'closed' : 'failed', err);
     if (this.#phase === 'closed' || this.#phase === 'closing') {
       if (this.#phase === 'closing') this.#socketGone?.();
@@ -378,7 +333,7 @@ export class Session {
       return this.#connect();
     }
     if (err instanceof SessionClosedRequireSaslAuthError || err instanceof AuthFailedError) return this.#finishClose(err);
-    const next = this.#attempts.failed(this.#current, err, this.#seenSession);
+    const next = this.#attempts.failed(this.#current, err, this.#held.seen);
     if (typeof next !== 'number') return this.#finishClose(next);
     this.#reconnectTimer = setTimeout(() => this.#connect(), next);
   }
@@ -386,7 +341,7 @@ export class Session {
   /** A working connection dropped: SUSPENDED, and reconnect at once to the next host. */
   #onConnectionLost(err: Error | undefined): void {
     if (err) this.#attempts.lastError = err;
-    this.#disconnectedAt = performance.now();
+    this.#held.disconnectedAt = performance.now();
     if (this.#state === ConnectionState.CONNECTED || this.#state === ConnectionState.READ_ONLY) this.#setState(ConnectionState.SUSPENDED);
     this.#connect();
   }
@@ -401,13 +356,13 @@ export class Session {
       const limit = this.#attempts.overdue(now, this.#c.connectTimeout, this.#c.sessionTimeout);
       if (limit !== undefined) t.destroy(new ConnectionLossError({ op: 'connect' }, `no answer from ${this.#current?.host}:${this.#current?.port} within ${Math.round(limit)} ms`));
     } else if (this.#phase === 'connected' && t) {
-      const lastHeard = this.#heartbeat.check(now, t, this.#negotiatedTimeout);
+      const lastHeard = this.#heartbeat.check(now, t, this.#held.timeout);
       // The session clock runs from when we last heard from the server.
-      if (lastHeard !== undefined) this.#disconnectedAt = lastHeard;
+      if (lastHeard !== undefined) this.#held.disconnectedAt = lastHeard;
     }
-    if (this.#state === ConnectionState.SUSPENDED && this.#key.sessionId !== 0n && this.#negotiatedTimeout > 0 && now - this.#disconnectedAt > this.#negotiatedTimeout) {
+    if (this.#state === ConnectionState.SUSPENDED && this.#held.overdue(now)) {
       this.#log('warn', 'disconnected for longer than the session timeout: the session is treated as lost');
-      this.#handshake.abandon(this.#key);
+      this.#handshake.abandon(this.#held.key);
       this.#expire(new SessionExpiredError({ op: 'connect' }, 'SESSIONEXPIRED: disconnected for longer than the session timeout'), 'lost');
     }
     this.#requests.expireQueued(now, this.#c.requestTimeout);
@@ -422,10 +377,9 @@ export class Session {
 
   /** The session is gone: reject everything, drop watches with a LOST event, start afresh. */
   #expire(reason: SessionExpiredError, event: 'expired' | 'lost' = 'expired'): void {
-    this.#log('warn', 'session expired', { sessionId: `0x${this.#key.sessionId.toString(16)}` });
-    if (sessionChannel.hasSubscribers) sessionChannel.publish({ event, sessionId: hexId(this.#key.sessionId) });
-    this.#key = { sessionId: 0n, password: NO_PASSWORD };
-    this.#negotiatedTimeout = 0;
+    this.#log('warn', 'session expired', { sessionId: hexId(this.#held.id) });
+    publishSession(() => ({ event, sessionId: hexId(this.#held.id) }));
+    this.#held.forget();
     this.#requests.rejectSent((r) => new SessionExpiredError({ op: r.op, path: r.path }));
     this.#requests.rejectQueued((r) => new SessionExpiredError({ op: r.op, path: r.path }));
     this.#setState(ConnectionState.LOST);
@@ -438,17 +392,11 @@ export class Session {
     if (prev === next) return;
     this.#state = next;
     this.#log('info', `state ${prev} -> ${next}`);
-    if (stateChannel.hasSubscribers) stateChannel.publish({ state: next, previous: prev, sessionId: hexId(this.#key.sessionId) });
+    if (stateChannel.hasSubscribers) stateChannel.publish({ state: next, previous: prev, sessionId: hexId(this.#held.id) });
     queueMicrotask(() => this.#hooks.onState(next, prev));
   }
 
   #log(level: keyof Logger, message: string, meta?: Record<string, unknown>): void {
-    const fn = this.#c.logger?.[level];
-    if (!fn) return;
-    try {
-      fn.call(this.#c.logger, message, meta);
-    } catch {
-      // A logger must not break the session.
-    }
+    logSafely(this.#c.logger, level, message, meta);
   }
 }

@@ -1,6 +1,7 @@
 import { WireEventType } from '@zookit/protocol';
 import { CallbackError, InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../options.js';
+import { logSafely } from '../log.js';
 import { stripChroot } from '../chroot.js';
 import type { WatchKind, WatchSink, WatchSpec } from '../session/watch-sink.js';
 import { ConnectionState, EventType, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
@@ -111,16 +112,7 @@ export class Dispatcher implements WatchSink {
    */
   #fail(label: string, cause: unknown, quiet: boolean): void {
     const error = new CallbackError(label, cause);
-    let logged = false;
-    const log = this.#logger?.error;
-    if (log) {
-      try {
-        log.call(this.#logger, 'a callback failed', { label, error: cause instanceof Error ? cause.message : String(cause) });
-        logged = true;
-      } catch {
-        // A logger must not break the client.
-      }
-    }
+    const logged = logSafely(this.#logger, 'error', 'a callback failed', { label, error: cause instanceof Error ? cause.message : String(cause) });
     if (!quiet && this.#events && this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
     else if (!logged) process.emitWarning(error);
   }
