@@ -215,6 +215,7 @@ export class NamespaceNetwork {
       const hostLink = `zkn${process.pid.toString(36)}-${seq.toString(36)}`;
       await runIp(['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'ptest', 'netns', net.hub]);
       net.#hostLink = hostLink;
+      await net.#answerArpAtOnce('ptest');
       // .254 first: the primary address, so the kernel picks it as the default source.
       await runIp(['addr', 'add', `${net.testProcess.address}/24`, 'dev', hostLink]);
       await runIp(['addr', 'add', `${net.controlAddress}/24`, 'dev', hostLink]);
@@ -247,12 +248,22 @@ export class NamespaceNetwork {
     const port = `p${host}`;
     await this.#addNamespace(namespace);
     await runIp(['-n', this.hub, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace]);
+    await this.#answerArpAtOnce(port);
     await runIp(['-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
     await runIp(['-n', namespace, 'link', 'set', 'lo', 'up']);
     await runIp(['-n', namespace, 'link', 'set', 'eth0', 'up']);
     await runIp(['-n', this.hub, 'link', 'set', port, 'up']);
     await runIp(['-n', this.hub, 'route', 'add', `${address}/32`, 'dev', port]);
     return { name: role, address, namespace };
+  }
+
+  /**
+   * The hub answers ARP for the others on each port (proxy ARP), by default after a random
+   * delay of up to 0.8 s: two such waits made a fresh endpoint's first connection take over
+   * a second. The harness network has no reason to wait.
+   */
+  async #answerArpAtOnce(port: string): Promise<void> {
+    await runIp(['netns', 'exec', this.hub, 'sysctl', '-qw', `net.ipv4.neigh.${port}.proxy_delay=0`]);
   }
 
   /** Currently blocked directions, as `from>to` address pairs. */
