@@ -1,32 +1,45 @@
 import { InvalidArgumentError } from './errors.js';
 
-// Characters ZooKeeper's PathUtils refuses (besides NUL).
-const BAD_CHARS = /[\u0001-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/;
+/** Whether ZooKeeper's PathUtils refuses this UTF-16 code unit (besides NUL): controls, surrogates, private use, specials. */
+function refused(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xf8ff) || c >= 0xfff0;
+}
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
 
 /**
  * Checks a node path the way the server does; throws InvalidArgumentError.
  * `sequential` allows a trailing `/` (the server appends the sequence number).
+ * One pass over the characters, one over the segments; nothing is allocated (it runs for every request).
  */
 export function validatePath(path: unknown, sequential = false, argument = 'path'): asserts path is string {
   if (typeof path !== 'string') throw new InvalidArgumentError(argument, 'must be a string');
-  if (path.length === 0) throw new InvalidArgumentError(argument, 'must not be empty');
-  if (path[0] !== '/') throw new InvalidArgumentError(argument, `"${path}" must start with "/"`);
-  if (path.length === 1) {
-    if (sequential) return;
-    return;
+  const n = path.length;
+  if (n === 0) throw new InvalidArgumentError(argument, 'must not be empty');
+  if (path.charCodeAt(0) !== SLASH) throw new InvalidArgumentError(argument, `"${path}" must start with "/"`);
+  if (n === 1) return;
+  if (path.charCodeAt(n - 1) === SLASH && !sequential) throw new InvalidArgumentError(argument, `"${path}" must not end with "/"`);
+  let nul = false;
+  let bad = false;
+  for (let i = 1; i < n; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0) nul = true;
+    else if (refused(c)) bad = true;
   }
-  if (path.endsWith('/') && !sequential) throw new InvalidArgumentError(argument, `"${path}" must not end with "/"`);
-  if (path.includes('\u0000')) throw new InvalidArgumentError(argument, 'must not contain NUL');
-  if (BAD_CHARS.test(path)) throw new InvalidArgumentError(argument, 'contains a character ZooKeeper refuses');
-  const parts = path.split('/');
-  const last = sequential && path.endsWith('/') ? parts.length - 1 : parts.length;
-  for (let i = 1; i < last; i++) {
-    const p = parts[i];
-    if (p === '') throw new InvalidArgumentError(argument, `"${path}" has an empty segment`);
+  if (nul) throw new InvalidArgumentError(argument, 'must not contain NUL');
+  if (bad) throw new InvalidArgumentError(argument, 'contains a character ZooKeeper refuses');
+  let start = 1;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && path.charCodeAt(i) !== SLASH) continue;
+    const len = i - start;
+    const last = i === n;
+    // A sequential path may end in "/": its last, empty segment is the server's counter.
+    if (len === 0 && !(last && sequential)) throw new InvalidArgumentError(argument, `"${path}" has an empty segment`);
     // The server checks a sequential name after appending the counter: `..0000000001` is fine.
-    if ((p === '.' || p === '..') && !(sequential && i === parts.length - 1)) {
-      throw new InvalidArgumentError(argument, `"${path}" has a relative segment "${p}"`);
-    }
+    const dots = (len === 1 || len === 2) && path.charCodeAt(start) === DOT && path.charCodeAt(i - 1) === DOT;
+    if (dots && !(sequential && last)) throw new InvalidArgumentError(argument, `"${path}" has a relative segment "${path.slice(start, i)}"`);
+    start = i + 1;
   }
 }
 
