@@ -91,6 +91,20 @@ async function waitStandalone(port: number, timeoutMs: number, logs: () => Promi
   throw new ServerStartError(`container ZooKeeper on 127.0.0.1:${port} not ready within ${timeoutMs} ms`, await logs(), 'SERVER_START_TIMEOUT');
 }
 
+/** The container's last 40 log lines (for a start that failed), read for at most a second. */
+async function lastLogLines(container: { logs(opts: { tail: number }): Promise<NodeJS.ReadableStream> }): Promise<string> {
+  const chunks: string[] = [];
+  const stream = await container.logs({ tail: 40 }).catch(() => undefined);
+  if (!stream) return '(no container logs)';
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    stream.on('data', (chunk: Buffer | string) => chunks.push(String(chunk)));
+    stream.on('end', () => (clearTimeout(timer), resolve()));
+    stream.on('error', () => (clearTimeout(timer), resolve()));
+  });
+  return chunks.join('');
+}
+
 /**
  * Start a standalone ZooKeeper in a container with testcontainers (an optional peer).
  *
@@ -127,18 +141,7 @@ export async function startContainerServer(options: ContainerServerOptions): Pro
     .start();
   const id = container.getId();
   const untrack = trackCleanup(() => void spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore', timeout: 10_000 }));
-  const logs = async (): Promise<string> => {
-    const chunks: string[] = [];
-    const stream = await container.logs({ tail: 40 }).catch(() => undefined);
-    if (!stream) return '(no container logs)';
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1000);
-      stream.on('data', (chunk: Buffer | string) => chunks.push(String(chunk)));
-      stream.on('end', () => (clearTimeout(timer), resolve()));
-      stream.on('error', () => (clearTimeout(timer), resolve()));
-    });
-    return chunks.join('');
-  };
+  const logs = (): Promise<string> => lastLogLines(container);
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   let stopped = false;
   const stopWith = async (timeout: number): Promise<void> => {

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ServerStartError, ZooKeeperNotFoundError, ZooKitTestingError } from './errors.js';
+import { ServerStartError, ZooKitTestingError } from './errors.js';
 import { parseMode } from './four-letter-word.js';
-import { findLocalInstallation } from './installation.js';
+import type { LocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble-types.js';
-import { baseConfigLines, baseJvmArgs, validateOptions } from './server-args.js';
+import { baseConfigLines, baseJvmArgs, ensembleSetup } from './server-args.js';
 import type { NamespaceEnsemble } from './namespace-ensemble.js';
 import { LocalServer } from './server.js';
 
@@ -121,51 +121,10 @@ export async function startEnsemble(options: StartEnsembleOptions = {}): Promise
     return startNamespaceEnsemble(options);
   }
   if (options.network !== undefined && options.network !== 'loopback') throw new RangeError(`network must be 'loopback' or 'namespaces', got ${JSON.stringify(options.network)}`);
-  validateOptions(options);
-  const size = options.size ?? 3;
-  if (!Number.isInteger(size) || size < 1 || size > 9) throw new RangeError(`ensemble size must be 1..9, got ${size}`);
-  const install = findLocalInstallation();
-  if (!install) throw new ZooKeeperNotFoundError('an ensemble needs a local installation (no /usr/share/java/zookeeper.jar and ZOOKEEPER_HOME is unset)');
+  const { size, install } = ensembleSetup(options);
   const maxAttempts = 3;
   for (let attempt = 1; ; attempt++) {
-    const ports = await allocatePorts(size * 3);
-    const rootDir = await mkdtemp(path.join(os.tmpdir(), 'zookit-ensemble-'));
-    const clientPort = (i: number): number => ports[i]!;
-    const quorumPort = (i: number): number => ports[size + i]!;
-    const electionPort = (i: number): number => ports[2 * size + i]!;
-    const serverLines = Array.from({ length: size }, (_, i) => `server.${i + 1}=127.0.0.1:${quorumPort(i)}:${electionPort(i)}`);
-    const members: Member[] = [];
-    for (let i = 0; i < size; i++) {
-      const dataDir = path.join(rootDir, `n${i + 1}`);
-      await mkdir(dataDir);
-      await writeFile(path.join(dataDir, 'myid'), `${i + 1}\n`);
-      members.push(
-        new Member(
-          {
-            name: `ensemble member ${i + 1}`,
-            install,
-            mainClass: QUORUM_MAIN,
-            dataDir,
-            port: clientPort(i),
-            configLines: [
-              ...baseConfigLines(options, dataDir, clientPort(i)),
-              `initLimit=${options.initLimit ?? 10}`,
-              `syncLimit=${options.syncLimit ?? 5}`,
-              ...serverLines,
-              ...(options.extraConfig ?? []),
-            ],
-            jvmArgs: baseJvmArgs(options),
-            readyModes: MEMBER_READY_MODES,
-            startTimeoutMs: options.startTimeoutMs ?? 60_000,
-            stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
-            finalStop: false,
-          },
-          i + 1,
-          quorumPort(i),
-          electionPort(i),
-        ),
-      );
-    }
+    const { members, rootDir } = await loopbackMembers(options, size, install);
     const ensemble = new Ensemble(members, rootDir);
     try {
       await Promise.all(members.map((m) => m.launch()));
@@ -178,4 +137,34 @@ export async function startEnsemble(options: StartEnsembleOptions = {}): Promise
       throw err;
     }
   }
+}
+
+/** The members of a loopback ensemble of `size` on fresh ports, each with its data directory and `myid` written. */
+async function loopbackMembers(options: StartEnsembleOptions, size: number, install: LocalInstallation): Promise<{ members: Member[]; rootDir: string }> {
+  const ports = await allocatePorts(size * 3);
+  const rootDir = await mkdtemp(path.join(os.tmpdir(), 'zookit-ensemble-'));
+  const clientPort = (i: number): number => ports[i]!;
+  const quorumPort = (i: number): number => ports[size + i]!;
+  const electionPort = (i: number): number => ports[2 * size + i]!;
+  const serverLines = Array.from({ length: size }, (_, i) => `server.${i + 1}=127.0.0.1:${quorumPort(i)}:${electionPort(i)}`);
+  const members: Member[] = [];
+  for (let i = 0; i < size; i++) {
+    const dataDir = path.join(rootDir, `n${i + 1}`);
+    await mkdir(dataDir);
+    await writeFile(path.join(dataDir, 'myid'), `${i + 1}\n`);
+    const configLines = [
+      ...baseConfigLines(options, dataDir, clientPort(i)),
+      `initLimit=${options.initLimit ?? 10}`,
+      `syncLimit=${options.syncLimit ?? 5}`,
+      ...serverLines,
+      ...(options.extraConfig ?? []),
+    ];
+    const spec = {
+      name: `ensemble member ${i + 1}`, install, mainClass: QUORUM_MAIN, dataDir, port: clientPort(i), configLines,
+      jvmArgs: baseJvmArgs(options), readyModes: MEMBER_READY_MODES, startTimeoutMs: options.startTimeoutMs ?? 60_000,
+      stopTimeoutMs: options.stopTimeoutMs ?? 5_000, finalStop: false,
+    };
+    members.push(new Member(spec, i + 1, quorumPort(i), electionPort(i)));
+  }
+  return { members, rootDir };
 }

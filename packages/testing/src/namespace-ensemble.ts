@@ -2,12 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ZooKeeperNotFoundError, ZooKitTestingError } from './errors.js';
+import { ZooKitTestingError } from './errors.js';
 import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble-types.js';
 import { parseMode } from './four-letter-word.js';
-import { findLocalInstallation } from './installation.js';
 import { NamespaceNetwork, partitionPairs, type NetEndpoint } from './netns.js';
-import { baseConfigLines, baseJvmArgs, validateOptions } from './server-args.js';
+import { baseConfigLines, baseJvmArgs, ensembleSetup } from './server-args.js';
 import { LocalServer, type LocalServerInit } from './server.js';
 import type { SpawnedClient } from './spawned-client.js';
 import { SpawnedProcess } from './spawned-process.js';
@@ -233,11 +232,7 @@ function memberConfig(options: StartEnsembleOptions, dataDir: string, address: s
  * @throws {@link NetworkNamespacesUnavailableError} where namespaces cannot be made
  */
 export async function startNamespaceEnsemble(options: StartEnsembleOptions): Promise<NamespaceEnsemble> {
-  validateOptions(options);
-  const size = options.size ?? 3;
-  if (!Number.isInteger(size) || size < 1 || size > 9) throw new RangeError(`ensemble size must be 1..9, got ${size}`);
-  const install = findLocalInstallation();
-  if (!install) throw new ZooKeeperNotFoundError('an ensemble needs a local installation (no /usr/share/java/zookeeper.jar and ZOOKEEPER_HOME is unset)');
+  const { size, install } = ensembleSetup(options);
   const net = await NamespaceNetwork.create();
   let rootDir: string | undefined;
   const members: Member[] = [];

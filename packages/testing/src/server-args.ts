@@ -1,4 +1,7 @@
 // The JVM arguments and zoo.cfg lines every server shares, from its options (not exported from the entry).
+import type { StartEnsembleOptions } from './ensemble-types.js';
+import { ZooKeeperNotFoundError } from './errors.js';
+import { findLocalInstallation, type LocalInstallation } from './installation.js';
 import { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
 
 /** JVM arguments used for every server (before `jvmFlags`). */
@@ -46,4 +49,14 @@ export function baseConfigLines(options: ServerConfigOptions, dataDir: string, c
   ];
   if (!options.forceSync) lines.push('forceSync=no');
   return lines;
+}
+
+/** Checks an ensemble's options and finds the local installation its members run from (either network). */
+export function ensembleSetup(options: StartEnsembleOptions): { size: number; install: LocalInstallation } {
+  validateOptions(options);
+  const size = options.size ?? 3;
+  if (!Number.isInteger(size) || size < 1 || size > 9) throw new RangeError(`ensemble size must be 1..9, got ${size}`);
+  const install = findLocalInstallation();
+  if (!install) throw new ZooKeeperNotFoundError('an ensemble needs a local installation (no /usr/share/java/zookeeper.jar and ZOOKEEPER_HOME is unset)');
+  return { size, install };
 }

@@ -61,6 +61,17 @@ function checkName(value: string, what: string): string {
   return value;
 }
 
+/** The certificate extensions of the server (its subject alternative names) and of the client. */
+async function writeExtensions(dir: string, sans: readonly string[]): Promise<void> {
+  await writeFile(path.join(dir, 'server.ext'), [
+    sans.length > 0 ? `subjectAltName=${sans.join(',')}` : '',
+    'keyUsage=critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage=serverAuth,clientAuth',
+    '',
+  ].join('\n'));
+  await writeFile(path.join(dir, 'client.ext'), 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
+}
+
 /**
  * Generate a throw-away CA, a server certificate (SAN `IP:127.0.0.1`, `DNS:localhost` by
  * default) and a client certificate into `dir`, with the `openssl` command (EC P-256 keys:
@@ -80,13 +91,7 @@ export async function generateTlsMaterial(dir: string, options: TlsMaterialOptio
   await openssl(['req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', days, '-subj', `/CN=${caName}`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
 
-  await writeFile(path.join(dir, 'server.ext'), [
-    sans.length > 0 ? `subjectAltName=${sans.join(',')}` : '',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth,clientAuth',
-    '',
-  ].join('\n'));
-  await writeFile(path.join(dir, 'client.ext'), 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
+  await writeExtensions(dir, sans);
 
   await Promise.all([
     openssl(['req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir),
