@@ -1,12 +1,12 @@
 // Real network partitions, continued: scenario 4 (the leader isolated and healed every few
-// seconds under lock, election and counter workloads) and scenario 5 (a minority partition
+// seconds under lock, election, queue and counter workloads) and scenario 5 (a minority partition
 // that outlasts the session timeout, holders in namespaces of their own).
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionState, type ZooKeeperClient } from '@zookit/client';
 import { checkCounter, checkExclusive, monotonicMs, OperationHistory, startEnsemble, type NamespaceEnsemble, type NamespaceMember } from '@zookit/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Counter, Election, Lock, OutcomeUnknownError } from '../src/index.js';
+import { Counter, DistributedQueue, Election, Lock, OutcomeUnknownError, type StopConsuming } from '../src/index.js';
 import { CLIENT_SCRIPTS, clientOn, ephemeralsBySession, hostsFirst, logHold, ms, requireBuilt } from './netns-helpers.js';
 
 const SESSION = 4_000;
@@ -88,6 +88,36 @@ async function counterWorker(zk: ZooKeeperClient, id: string, history: Operation
   return unknown;
 }
 
+/** What the queue workload saw: puts acknowledged or of unknown outcome, and each item's handler runs. */
+interface QueueLog {
+  acked: Set<string>;
+  unknown: number;
+  handled: Map<string, number>;
+}
+
+async function producerWorker(zk: ZooKeeperClient, log: QueueLog, until: number): Promise<void> {
+  const q = new DistributedQueue(zk, '/s4/queue');
+  for (let n = 0; n < 100_000 && monotonicMs() < until; n++) {
+    if (zk.state !== ConnectionState.CONNECTED) await connected(zk);
+    const item = `item-${n}`;
+    try {
+      await q.put(item);
+      log.acked.add(item);
+    } catch (err) {
+      if (err instanceof OutcomeUnknownError) log.unknown++;
+    }
+    await sleep(10);
+  }
+}
+
+function consumerWorker(zk: ZooKeeperClient, log: QueueLog): StopConsuming {
+  return new DistributedQueue(zk, '/s4/queue').consume(async (item, { signal }) => {
+    const data = item.data.toString();
+    log.handled.set(data, (log.handled.get(data) ?? 0) + 1);
+    await sleep(2 + Math.random() * 10, undefined, { signal }).catch(() => {});
+  }, { concurrency: 2 });
+}
+
 /** Isolate whoever leads for `isolateMs`, heal, wait for a quorum; bounded by `until` and a count. */
 async function flap(until: number, isolateMs: number): Promise<Array<{ member: string; ms: number }>> {
   const flaps: Array<{ member: string; ms: number }> = [];
@@ -104,22 +134,32 @@ async function flap(until: number, isolateMs: number): Promise<Array<{ member: s
   return flaps;
 }
 
-describe('scenario 4: the leader isolated and healed every few seconds under lock, election and counter workloads', () => {
-  it('0 double holders, 0 lost or doubled increments, 0 leaked ephemerals', async () => {
+describe('scenario 4: the leader isolated and healed every few seconds under lock, election, queue and counter workloads', () => {
+  it('0 double holders, 0 lost or doubled increments, 0 lost queue items (duplicates only after a lost hold), 0 leaked ephemerals', async () => {
     const admin = await clientOn(ens, undefined, { sessionTimeout: SESSION }, opened);
     for (const p of ['/s4/lock', '/s4/election']) await admin.ensurePath(p);
     await admin.create('/s4/counter', '0');
-    const zks = await Promise.all(Array.from({ length: 7 }, () => clientOn(ens, undefined, { sessionTimeout: SESSION }, opened)));
+    await admin.ensurePath('/s4/queue');
+    const zks = await Promise.all(Array.from({ length: 10 }, () => clientOn(ens, undefined, { sessionTimeout: SESSION }, opened)));
     const sessions = zks.map((z) => `0x${z.sessionId.toString(16)}`);
     const [locks, elections, counters] = [new OperationHistory(), new OperationHistory(), new OperationHistory()];
     const until = monotonicMs() + FLAP_FOR_MS;
+    const queueLog: QueueLog = { acked: new Set(), unknown: 0, handled: new Map() };
+    const consumers = [8, 9].map((i) => consumerWorker(zks[i]!, queueLog));
     const [flaps, , unknownCounts] = await Promise.all([
       flap(until, 3_000),
       Promise.all([0, 1, 2].map((i) => lockWorker(zks[i]!, `l${i}`, locks, until))),
       Promise.all([3, 4].map((i) => counterWorker(zks[i]!, `k${i}`, counters, until))),
       Promise.all([5, 6].map((i) => electionWorker(zks[i]!, `e${i}`, elections, until))),
+      producerWorker(zks[7]!, queueLog, until),
     ]);
     await ens.waitForQuorum(30_000);
+    // The consumers drain what was put (bounded), then stop.
+    await expect.poll(() => [...queueLog.acked].filter((i) => !queueLog.handled.has(i)).length, { timeout: 30_000 }).toBe(0);
+    await Promise.all(consumers.map((stop) => stop()));
+    const lostHolds = consumers.reduce((a, c) => a + c.stats.lost, 0);
+    const duplicates = [...queueLog.handled.values()].reduce((a, k) => a + k - 1, 0);
+    const itemsLeft = (await admin.getChildren('/s4/queue/items')).length;
     await admin.waitForState(ConnectionState.CONNECTED, { timeout: 20_000 });
     await admin.sync('/s4/counter');
     const final = await new Counter(admin, '/s4/counter').get();
@@ -139,12 +179,15 @@ describe('scenario 4: the leader isolated and healed every few seconds under loc
     console.info(
       `scenario 4 (${SESSION} ms sessions, ${FLAP_FOR_MS / 1000} s): ${flaps.length} leader isolations of 3 s (${flaps.map((f) => `${f.member} ${f.ms} ms to quorum`).join(', ')}). ` +
         `History checker: locks — ${lockCheck.summary}; election — ${leadCheck.summary}; counter — ${counterCheck.summary} (OutcomeUnknownError ${unknownCounts.reduce((a, b) => a + b, 0)}); ` +
+        `queue — ${queueLog.acked.size} puts acknowledged (${queueLog.unknown} of unknown outcome), ${queueLog.handled.size} items handled, ${duplicates} handled twice, ${lostHolds} holds lost before the acknowledgement, ${itemsLeft} items left; ` +
         `leaked ephemerals of closed sessions ${leakedNodes.length}; lock/election nodes left ${left.length}`,
     );
     expect(flaps.length).toBeGreaterThanOrEqual(5);
     expect(lockCheck.holds.length).toBeGreaterThan(10);
     expect(leadCheck.holds.length).toBeGreaterThan(3);
     expect(counterCheck.acknowledged).toBeGreaterThan(10);
+    expect(queueLog.acked.size).toBeGreaterThan(10);
+    expect(duplicates).toBeLessThanOrEqual(lostHolds); // an item is handed out again only after a hold on it was lost
     expect([...lockCheck.overlaps, ...lockCheck.tokenOrder]).toEqual([]);
     expect([...leadCheck.overlaps, ...leadCheck.tokenOrder]).toEqual([]);
     expect({ lost: counterCheck.lost, doubled: counterCheck.doubled }).toEqual({ lost: 0, doubled: 0 });
