@@ -150,14 +150,25 @@ async function measure(body) {
   return { wall: performance.now() - t0, cpu: cpuMicros() - c0 };
 }
 
-/** `n` requests with at most `window` outstanding (see pipelined), timed: ops/s and CPU µs per op. */
-async function timedPipelined(n, window, issue) {
+/**
+ * `warmup` requests, then `count` timed ones, at most `window` outstanding (see pipelined):
+ * ops/s and CPU µs per op.
+ */
+async function timedPipelined(issue) {
+  const window = num('window');
+  await pipelined(num('warmup'), window, issue);
+  const n = num('count');
   const { wall, cpu } = await measure(() => pipelined(n, window, issue));
   return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
 }
 
-/** `n` calls of `op()` one after another, timed: ops/s, CPU µs per op, and each call's latency (ms, sorted). */
-async function timedSerial(n, op) {
+/**
+ * `warmup` calls of `op()`, then `count` timed ones, one after another: ops/s, CPU µs per op,
+ * and each timed call's latency (ms, sorted).
+ */
+async function timedSerial(op) {
+  for (let i = 0; i < num('warmup'); i++) await op();
+  const n = num('count');
   const lat = new Float64Array(n);
   const { wall, cpu } = await measure(async () => {
     for (let i = 0; i < n; i++) {
@@ -186,19 +197,14 @@ const workloads = {
 
   async sget(a) {
     const zk = await a.open(P.hosts);
-    const get = () => oneShot(a, 'get', zk, P.path);
-    for (let i = 0; i < num('warmup'); i++) await get();
-    const { ops_s, cpu_us_op, lat } = await timedSerial(num('count'), get);
+    const { ops_s, cpu_us_op, lat } = await timedSerial(() => oneShot(a, 'get', zk, P.path));
     await a.close(zk);
     return { ops_s, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), cpu_us_op };
   },
 
   async pget(a) {
     const zk = await a.open(P.hosts);
-    const path = P.path;
-    const w = num('window');
-    await pipelined(num('warmup'), w, (i, h) => a.get(zk, path, h));
-    const result = await timedPipelined(num('count'), w, (i, h) => a.get(zk, path, h));
+    const result = await timedPipelined((i, h) => a.get(zk, P.path, h));
     await a.close(zk);
     return result;
   },
@@ -217,13 +223,11 @@ const workloads = {
     const parent = `${P.base}/c-${P.run}`;
     await a.createPlain(zk, parent, Buffer.alloc(0));
     const data = Buffer.alloc(num('size'), 120);
-    const w = num('window');
     const prefix = `${parent}/n-`;
-    await pipelined(num('warmup'), w, (i, h) => a.create(zk, prefix, data, h));
-    const result = await timedPipelined(num('count'), w, (i, h) => a.create(zk, prefix, data, h));
+    const result = await timedPipelined((i, h) => a.create(zk, prefix, data, h));
     // clean up (not measured)
     const kids = await a.children(zk, parent);
-    await pipelined(kids.length, w, (i, h) => a.del(zk, `${parent}/${kids[i]}`, h));
+    await pipelined(kids.length, num('window'), (i, h) => a.del(zk, `${parent}/${kids[i]}`, h));
     await oneShot(a, 'del', zk, parent);
     await a.close(zk);
     return result;
@@ -234,9 +238,7 @@ const workloads = {
     const path = `${P.base}/s-${P.run}`;
     await a.createPlain(zk, path, Buffer.alloc(0));
     const data = Buffer.alloc(num('size'), 121);
-    const w = num('window');
-    await pipelined(num('warmup'), w, (i, h) => a.set(zk, path, data, h));
-    const result = await timedPipelined(num('count'), w, (i, h) => a.set(zk, path, data, h));
+    const result = await timedPipelined((i, h) => a.set(zk, path, data, h));
     await oneShot(a, 'del', zk, path);
     await a.close(zk);
     return result;
@@ -248,9 +250,7 @@ const workloads = {
     const first = await oneShot(a, 'get', zk, path);
     const got = first?.data ?? first;
     if (!got || got.length !== num('size')) throw new Error(`1 MB node read returned ${got?.length} bytes`);
-    const get = () => oneShot(a, 'get', zk, path);
-    for (let i = 0; i < num('warmup'); i++) await get();
-    const { ops_s, cpu_us_op, lat } = await timedSerial(num('count'), get);
+    const { ops_s, cpu_us_op, lat } = await timedSerial(() => oneShot(a, 'get', zk, path));
     await a.close(zk);
     return { ops_s, p50_ms: pct(lat, 50), cpu_us_op };
   },
@@ -259,12 +259,9 @@ const workloads = {
     const { Lock } = await import('@zookit/recipes');
     const zk = await a.open(P.hosts);
     const lock = new Lock(zk, `${P.base}/lock-${P.run}`);
-    const cycle = async () => { await lock.acquire(); await lock.release(); };
-    for (let i = 0; i < num('warmup'); i++) await cycle();
-    const n = num('count');
-    const { wall, cpu } = await measure(async () => { for (let i = 0; i < n; i++) await cycle(); });
+    const { ops_s, cpu_us_op } = await timedSerial(async () => { await lock.acquire(); await lock.release(); });
     await a.close(zk);
-    return { cycles_s: n / (wall / 1000), cpu_us_op: cpu / n };
+    return { cycles_s: ops_s, cpu_us_op };
   },
 
   async contended(a) {
