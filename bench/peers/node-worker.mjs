@@ -142,6 +142,45 @@ function oneShot(a, fnName, zk, ...args) {
   return new Promise((resolve, reject) => a[fnName](zk, ...args, { ok: resolve, err: reject }));
 }
 
+/** Runs `body()` and returns its wall time (ms) and this process's CPU time over it (µs). */
+async function measure(body) {
+  const c0 = cpuMicros();
+  const t0 = performance.now();
+  await body();
+  return { wall: performance.now() - t0, cpu: cpuMicros() - c0 };
+}
+
+/**
+ * `warmup` requests, then `count` timed ones, at most `window` outstanding (see pipelined):
+ * ops/s and CPU µs per op.
+ */
+async function timedPipelined(issue) {
+  const window = num('window');
+  await pipelined(num('warmup'), window, issue);
+  const n = num('count');
+  const { wall, cpu } = await measure(() => pipelined(n, window, issue));
+  return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
+}
+
+/**
+ * `warmup` calls of `op()`, then `count` timed ones, one after another: ops/s, CPU µs per op,
+ * and each timed call's latency (ms, sorted).
+ */
+async function timedSerial(op) {
+  for (let i = 0; i < num('warmup'); i++) await op();
+  const n = num('count');
+  const lat = new Float64Array(n);
+  const { wall, cpu } = await measure(async () => {
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      await op();
+      lat[i] = performance.now() - s;
+    }
+  });
+  lat.sort();
+  return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n, lat };
+}
+
 // --- workloads ------------------------------------------------------------------------------------------
 
 const workloads = {
@@ -158,44 +197,23 @@ const workloads = {
 
   async sget(a) {
     const zk = await a.open(P.hosts);
-    const path = P.path;
-    for (let i = 0; i < num('warmup'); i++) await oneShot(a, 'get', zk, path);
-    const n = num('count');
-    const lat = new Float64Array(n);
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const s = performance.now();
-      await oneShot(a, 'get', zk, path);
-      lat[i] = performance.now() - s;
-    }
-    const wall = performance.now() - t0;
-    const cpu = cpuMicros() - c0;
-    lat.sort();
+    const { ops_s, cpu_us_op, lat } = await timedSerial(() => oneShot(a, 'get', zk, P.path));
     await a.close(zk);
-    return { ops_s: n / (wall / 1000), p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), cpu_us_op: cpu / n };
+    return { ops_s, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), cpu_us_op };
   },
 
   async pget(a) {
     const zk = await a.open(P.hosts);
-    const path = P.path;
-    const w = num('window');
-    await pipelined(num('warmup'), w, (i, h) => a.get(zk, path, h));
-    const n = num('count');
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    await pipelined(n, w, (i, h) => a.get(zk, path, h));
-    const wall = performance.now() - t0;
-    const cpu = cpuMicros() - c0;
+    const result = await timedPipelined((i, h) => a.get(zk, P.path, h));
     await a.close(zk);
-    return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
+    return result;
   },
 
   /** zookit only: pipelined get with no subscriber, a no-op channel subscriber, and @zookit/otel (otel-overhead.mjs). */
   async otel(a) {
     if (clientName !== 'zookit') return { na: 'zookit only' };
     return otelOverhead({
-      open: () => a.open(P.hosts), close: (zk) => a.close(zk), get: (zk, h) => a.get(zk, P.path, h), pipelined, cpuMicros,
+      open: () => a.open(P.hosts), close: (zk) => a.close(zk), get: (zk, h) => a.get(zk, P.path, h), pipelined, measure,
       warmup: num('warmup'), count: num('count'), window: num('window'),
     });
   },
@@ -205,21 +223,14 @@ const workloads = {
     const parent = `${P.base}/c-${P.run}`;
     await a.createPlain(zk, parent, Buffer.alloc(0));
     const data = Buffer.alloc(num('size'), 120);
-    const w = num('window');
     const prefix = `${parent}/n-`;
-    await pipelined(num('warmup'), w, (i, h) => a.create(zk, prefix, data, h));
-    const n = num('count');
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    await pipelined(n, w, (i, h) => a.create(zk, prefix, data, h));
-    const wall = performance.now() - t0;
-    const cpu = cpuMicros() - c0;
+    const result = await timedPipelined((i, h) => a.create(zk, prefix, data, h));
     // clean up (not measured)
     const kids = await a.children(zk, parent);
-    await pipelined(kids.length, w, (i, h) => a.del(zk, `${parent}/${kids[i]}`, h));
+    await pipelined(kids.length, num('window'), (i, h) => a.del(zk, `${parent}/${kids[i]}`, h));
     await oneShot(a, 'del', zk, parent);
     await a.close(zk);
-    return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
+    return result;
   },
 
   async pset(a) {
@@ -227,17 +238,10 @@ const workloads = {
     const path = `${P.base}/s-${P.run}`;
     await a.createPlain(zk, path, Buffer.alloc(0));
     const data = Buffer.alloc(num('size'), 121);
-    const w = num('window');
-    await pipelined(num('warmup'), w, (i, h) => a.set(zk, path, data, h));
-    const n = num('count');
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    await pipelined(n, w, (i, h) => a.set(zk, path, data, h));
-    const wall = performance.now() - t0;
-    const cpu = cpuMicros() - c0;
+    const result = await timedPipelined((i, h) => a.set(zk, path, data, h));
     await oneShot(a, 'del', zk, path);
     await a.close(zk);
-    return { ops_s: n / (wall / 1000), cpu_us_op: cpu / n };
+    return result;
   },
 
   async big(a) {
@@ -246,36 +250,18 @@ const workloads = {
     const first = await oneShot(a, 'get', zk, path);
     const got = first?.data ?? first;
     if (!got || got.length !== num('size')) throw new Error(`1 MB node read returned ${got?.length} bytes`);
-    for (let i = 0; i < num('warmup'); i++) await oneShot(a, 'get', zk, path);
-    const n = num('count');
-    const lat = new Float64Array(n);
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const s = performance.now();
-      await oneShot(a, 'get', zk, path);
-      lat[i] = performance.now() - s;
-    }
-    const wall = performance.now() - t0;
-    const cpu = cpuMicros() - c0;
-    lat.sort();
+    const { ops_s, cpu_us_op, lat } = await timedSerial(() => oneShot(a, 'get', zk, path));
     await a.close(zk);
-    return { ops_s: n / (wall / 1000), p50_ms: pct(lat, 50), cpu_us_op: cpu / n };
+    return { ops_s, p50_ms: pct(lat, 50), cpu_us_op };
   },
 
   async lock(a) {
     const { Lock } = await import('@zookit/recipes');
     const zk = await a.open(P.hosts);
     const lock = new Lock(zk, `${P.base}/lock-${P.run}`);
-    for (let i = 0; i < num('warmup'); i++) { await lock.acquire(); await lock.release(); }
-    const n = num('count');
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) { await lock.acquire(); await lock.release(); }
-    const wall = performance.now() - t0;
-    const cpu = cpuMicros() - c0;
+    const { ops_s, cpu_us_op } = await timedSerial(async () => { await lock.acquire(); await lock.release(); });
     await a.close(zk);
-    return { cycles_s: n / (wall / 1000), cpu_us_op: cpu / n };
+    return { cycles_s: ops_s, cpu_us_op };
   },
 
   async contended(a) {

@@ -31,9 +31,9 @@ function noopSubscriber() {
 
 /**
  * Runs the variants; `get(zk, h)` issues one get, `pipelined(n, window, issue)` runs a loop,
- * `cpuMicros()` reads the process CPU. Returns CPU µs/op and ops/s per variant.
+ * `measure(body)` times one (wall ms, CPU µs). Returns CPU µs/op and ops/s per variant.
  */
-export async function otelOverhead({ open, close, get, pipelined, cpuMicros, warmup, count, window }) {
+export async function otelOverhead({ open, close, get, pipelined, measure, warmup, count, window }) {
   const zk = await open();
   const variants = { plain: { on() {}, off() {}, close: () => Promise.resolve() }, sub: noopSubscriber(), otel: await otelVariant() };
   const totals = { plain: { cpu: 0, wall: 0, n: 0 }, sub: { cpu: 0, wall: 0, n: 0 }, otel: { cpu: 0, wall: 0, n: 0 } };
@@ -41,11 +41,9 @@ export async function otelOverhead({ open, close, get, pipelined, cpuMicros, war
   for (const name of ['plain', 'sub', 'otel', 'otel', 'sub', 'plain']) {
     variants[name].on();
     await pipelined(warmup, window, (_i, h) => get(zk, h));
-    const c0 = cpuMicros();
-    const t0 = performance.now();
-    await pipelined(half, window, (_i, h) => get(zk, h));
-    totals[name].wall += performance.now() - t0;
-    totals[name].cpu += cpuMicros() - c0;
+    const { wall, cpu } = await measure(() => pipelined(half, window, (_i, h) => get(zk, h)));
+    totals[name].wall += wall;
+    totals[name].cpu += cpu;
     totals[name].n += half;
     variants[name].off();
   }

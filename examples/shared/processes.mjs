@@ -54,3 +54,36 @@ export function withTimeout(promise, ms) {
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Waits for conditions on state that the children's messages change: `until(what, predicate)`
+ * resolves with the first value of `predicate()` that is not undefined, null or false,
+ * re-checked on every `notify()`; it rejects after `timeout` ms (naming `what`) or when `signal` aborts.
+ */
+export function conditions({ timeout, signal }) {
+  const waiters = new Set();
+  const notify = () => {
+    for (const w of waiters) w();
+  };
+  const until = (what, predicate) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const value = predicate();
+        if (value === undefined || value === null || value === false) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => (cleanup(), reject(new Error(`timed out after ${timeout} ms waiting for ${what}`))), timeout);
+      const onAbort = () => (cleanup(), reject(signal.reason));
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiters.add(check);
+      check();
+    });
+  return { notify, until };
+}

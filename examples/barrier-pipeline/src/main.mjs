@@ -2,7 +2,7 @@
 //
 // Uses the ensemble in ZOOKEEPER_CONNECT, or starts a local ZooKeeper server.
 import { parseArgs } from 'node:util';
-import { startServer } from '@zookit/testing';
+import { runExample } from '@zookit/example-shared/main';
 import { formatSummary, runPipeline } from './index.mjs';
 
 const { values } = parseArgs({
@@ -12,19 +12,12 @@ const { values } = parseArgs({
   },
 });
 
-const shutdown = new AbortController();
-process.once('SIGINT', () => shutdown.abort(new Error('interrupted')));
-process.once('SIGTERM', () => shutdown.abort(new Error('terminated')));
-
-const server = await startServer();
-console.log(`ZooKeeper: ${server.connectString} (${server.source})`);
-let exitCode = 1;
-try {
+await runExample(async ({ connectString, signal }) => {
   const summary = await runPipeline({
-    connectString: server.connectString,
+    connectString,
     workers: Number(values.workers),
     items: Number(values.items),
-    signal: shutdown.signal,
+    signal,
     onEvent: (e) => {
       if (e.type === 'registered') console.log(`registered: ${e.workers}/${e.of} workers (the start barrier is up)`);
       else if (e.type === 'start') console.log('start barrier lowered: go');
@@ -33,13 +26,5 @@ try {
       else if (e.type === 'left') console.log(`${e.worker} left ${e.phase}`);
     },
   });
-  console.log('');
-  for (const line of formatSummary(summary)) console.log(line);
-  exitCode = summary.ok ? 0 : 1;
-} catch (err) {
-  console.error(shutdown.signal.aborted ? `stopped: ${shutdown.signal.reason.message}` : err);
-  exitCode = shutdown.signal.aborted ? 130 : 1;
-} finally {
-  await server[Symbol.asyncDispose]();
-}
-process.exitCode = exitCode;
+  return { ok: summary.ok, lines: formatSummary(summary) };
+});

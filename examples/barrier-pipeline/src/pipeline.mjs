@@ -1,10 +1,10 @@
 // The coordinator: raises the start Barrier, forks the workers, lowers the barrier once
 // all of them are registered, waits for them, and checks the outputs and the timeline.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
 import { Barrier, ChildrenWatch } from '@zookit/recipes';
-import { forkChild, stopChildren, waitForExit, withTimeout } from '@zookit/example-shared/processes';
+import { forkChild, stopChildren, waitForExit } from '@zookit/example-shared/processes';
+import { removeScratch, scratchPath } from '@zookit/example-shared/zookeeper';
 
 const WORKER = path.join(import.meta.dirname, 'worker.mjs');
 const PHASES = ['map', 'reduce', 'check'];
@@ -24,7 +24,7 @@ const PHASES = ['map', 'reduce', 'check'];
 export async function runPipeline(options) {
   const { connectString, workers = 4, items = 1000, workMs = [100, 500], timeout = 60_000, onEvent = () => {}, signal } = options;
   const started = performance.now();
-  const base = `/zookit-examples/barrier-pipeline-${randomBytes(4).toString('hex')}`;
+  const base = scratchPath('barrier-pipeline');
   const zk = new ZooKeeperClient({ hosts: connectString, sessionTimeout: 10_000 });
   await zk.start();
   const children = [];
@@ -75,9 +75,8 @@ export async function runPipeline(options) {
   } finally {
     watch?.stop();
     await stopChildren(children);
-    // Tidy up, bounded: after an abort the servers may be gone already.
-    if (!signal?.aborted) await withTimeout(zk.delete(base, { recursive: true }), 5_000).catch(() => {});
     await zk.stop();
+    if (!signal?.aborted) await removeScratch(connectString, base);
   }
 }
 

@@ -9,7 +9,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ZooKeeperClient } from '@zookit/client';
 import { Barrier, DoubleBarrier } from '@zookit/recipes';
+import { parentChannel, reportClient, requiredEnv } from '@zookit/example-shared/child';
 
+const required = requiredEnv('pipeline.mjs');
 const hosts = required('PIPELINE_CONNECT');
 const base = required('PIPELINE_BASE');
 const id = required('PIPELINE_WORKER');
@@ -19,9 +21,7 @@ const items = Number(required('PIPELINE_ITEMS'));
 const timeout = Number(process.env['PIPELINE_TIMEOUT'] ?? 30_000);
 const [minWork, maxWork] = (process.env['PIPELINE_WORK_MS'] ?? '100,500').split(',').map(Number);
 
-const send = (msg) => process.send?.({ worker: id, at: Date.now(), ...msg });
-const onParentGone = () => process.exit(1);
-process.on('disconnect', onParentGone);
+const { send, release } = parentChannel({ worker: id });
 
 /** The phases, in order: each may read every output of the one before. */
 const PHASES = {
@@ -44,7 +44,7 @@ const PHASES = {
 };
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout: 5_000 });
-zk.addListener((state, previous) => send({ type: 'state', state, previous }));
+reportClient(zk, send);
 await zk.start();
 try {
   await zk.create(`${base}/workers/${id}`, String(process.pid), { ephemeral: true });
@@ -67,19 +67,9 @@ try {
 } finally {
   await zk.stop();
 }
-if (process.send) {
-  await new Promise((resolve) => process.send({ worker: id, type: 'exit' }, resolve));
-  process.off('disconnect', onParentGone);
-  process.disconnect();
-}
+await release({ type: 'exit' });
 
 async function readOutputs(phase) {
   const names = await zk.getChildren(`${base}/out/${phase}`);
   return Promise.all(names.map(async (n) => JSON.parse((await zk.get(`${base}/out/${phase}/${n}`)).data.toString())));
-}
-
-function required(key) {
-  const value = process.env[key];
-  if (!value) throw new Error(`${key} is not set (this file is started by pipeline.mjs)`);
-  return value;
 }

@@ -1,10 +1,9 @@
 // The cluster: forks the service processes, waits for a leader, shows every process's
 // GET /status, takes the leader down, and measures how long the others take to elect a
 // new one.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ZooKeeperClient } from '@zookit/client';
-import { forkChild, stopChildren, withTimeout } from '@zookit/example-shared/processes';
+import { conditions, forkChild, stopChildren } from '@zookit/example-shared/processes';
+import { removeScratch, scratchPath } from '@zookit/example-shared/zookeeper';
 
 const SERVICE = path.join(import.meta.dirname, 'service.mjs');
 
@@ -28,11 +27,12 @@ const SERVICE = path.join(import.meta.dirname, 'service.mjs');
 export async function runLeaderService(options) {
   const { connectString, nodes = 3, failover = 'stop', sessionTimeout = 2_000, timeout = 30_000, onEvent = () => {}, signal } = options;
   const started = performance.now();
-  const base = `/zookit-examples/leader-service-${randomBytes(4).toString('hex')}`;
+  const base = scratchPath('leader-service');
   const children = [];
   const ports = new Map();
   const leaders = []; // every 'leader' event, in order
-  const waiters = new Set();
+  // until(what, predicate): re-checked on every message from a service.
+  const { notify, until } = conditions({ timeout, signal });
   /** Runs the caller's onEvent isolated; resolves when it is done, never rejects. */
   const emit = async (event) => {
     try {
@@ -45,28 +45,8 @@ export async function runLeaderService(options) {
     if (msg.type === 'listening') ports.set(msg.name, msg.port);
     if (msg.type === 'leader') leaders.push(msg);
     void emit(msg);
-    for (const w of waiters) w();
+    notify();
   };
-  /** Resolves once `predicate()` holds; re-checked on every message from a service. */
-  const until = (what, predicate) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const value = predicate();
-        if (value === undefined || value === false) return;
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => (cleanup(), reject(new Error(`timed out after ${timeout} ms waiting for ${what}`))), timeout);
-      const onAbort = () => (cleanup(), reject(signal.reason));
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      waiters.add(check);
-      check();
-    });
 
   try {
     for (let i = 0; i < nodes; i++) {
@@ -122,8 +102,7 @@ export async function runLeaderService(options) {
     };
   } finally {
     await stopChildren(children);
-    // Tidy up, bounded: after an abort the servers may be gone already.
-    if (!signal?.aborted) await withTimeout(cleanup(connectString, base), 5_000).catch(() => {});
+    if (!signal?.aborted) await removeScratch(connectString, base);
   }
 }
 
@@ -152,16 +131,4 @@ async function statusesWithLeader(ports, leader, timeout) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return all;
-}
-
-async function cleanup(connectString, base) {
-  const zk = new ZooKeeperClient({ hosts: connectString, connectTimeout: 5_000 });
-  try {
-    await zk.start();
-    await zk.delete(base, { recursive: true });
-  } catch {
-    // best effort
-  } finally {
-    await zk.stop();
-  }
 }

@@ -4,7 +4,7 @@
 // With --stay, the services keep running after the failover until Ctrl-C (curl their /status).
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { startServer } from '@zookit/testing';
+import { runExample } from '@zookit/example-shared/main';
 import { formatStatuses, formatSummary, runLeaderService } from './index.mjs';
 
 const { values } = parseArgs({
@@ -17,20 +17,13 @@ const { values } = parseArgs({
 });
 if (values.failover !== 'stop' && values.failover !== 'kill') throw new Error('--failover must be stop or kill');
 
-const shutdown = new AbortController();
-process.once('SIGINT', () => shutdown.abort(new Error('interrupted')));
-process.once('SIGTERM', () => shutdown.abort(new Error('terminated')));
-
-const server = await startServer();
-console.log(`ZooKeeper: ${server.connectString} (${server.source})`);
-let exitCode = 1;
-try {
+await runExample(async ({ connectString, signal }) => {
   const summary = await runLeaderService({
-    connectString: server.connectString,
+    connectString,
     nodes: Number(values.nodes),
     failover: values.failover,
     sessionTimeout: Number(values['session-timeout']),
-    signal: shutdown.signal,
+    signal,
     onEvent: async (e) => {
       if (e.type === 'listening') console.log(`${e.name} (pid ${e.pid}) serves http://127.0.0.1:${e.port}/status`);
       else if (e.type === 'state') console.log(`${e.name}: ${e.previous} → ${e.state}`);
@@ -41,17 +34,9 @@ try {
       else if (e.type === 'failover' && e.phase === 'end') console.log(`${e.leader} took over after ${e.failoverMs} ms`);
       if (values.stay && e.type === 'failover' && e.phase === 'end') {
         console.log('--stay: services keep running; Ctrl-C to stop');
-        await once(shutdown.signal, 'abort');
+        await once(signal, 'abort');
       }
     },
   });
-  console.log('');
-  for (const line of formatSummary(summary)) console.log(line);
-  exitCode = summary.ok ? 0 : 1;
-} catch (err) {
-  console.error(shutdown.signal.aborted ? `stopped: ${shutdown.signal.reason.message}` : err);
-  exitCode = shutdown.signal.aborted ? 130 : 1;
-} finally {
-  await server[Symbol.asyncDispose]();
-}
-process.exitCode = exitCode;
+  return { ok: summary.ok, lines: formatSummary(summary) };
+});

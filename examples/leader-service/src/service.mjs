@@ -10,7 +10,9 @@ import http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BadVersionError, ConnectionState, NoNodeError, ZooKeeperClient } from '@zookit/client';
 import { CancelledError, Counter, Election } from '@zookit/recipes';
+import { closeServer, parentChannel, reportClient, requiredEnv } from '@zookit/example-shared/child';
 
+const required = requiredEnv('cluster.mjs');
 const hosts = required('SERVICE_CONNECT');
 const base = required('SERVICE_BASE');
 const name = required('SERVICE_NAME');
@@ -18,13 +20,10 @@ const port = Number(process.env['SERVICE_PORT'] ?? 0);
 const sessionTimeout = Number(process.env['SERVICE_SESSION_TIMEOUT'] ?? 2000);
 const tickMs = Number(process.env['SERVICE_TICK_MS'] ?? 250);
 
-const send = (msg) => process.send?.({ name, pid: process.pid, at: Date.now(), ...msg });
-const onParentGone = () => process.exit(1);
-process.on('disconnect', onParentGone);
+const { send, release } = parentChannel({ name, pid: process.pid });
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout });
-zk.addListener((state, previous) => send({ type: 'state', state, previous }));
-zk.on('error', (err) => send({ type: 'error', message: String(err?.message ?? err) }));
+reportClient(zk, send);
 await zk.start();
 
 const election = new Election(zk, `${base}/election`, name);
@@ -61,11 +60,9 @@ for (let term = 1; term <= 1_000 && !shutdown.signal.aborted; term++) {
   }
 }
 
-server.close();
-server.closeAllConnections();
+closeServer(server);
 await zk.stop();
-process.off('disconnect', onParentGone);
-process.disconnect?.();
+await release();
 
 /** The leader's term: run the periodic task until leadership ends (`signal` aborts). */
 async function lead(signal, lease) {
@@ -131,10 +128,4 @@ async function status() {
     lastTask: task,
     contenders,
   };
-}
-
-function required(key) {
-  const value = process.env[key];
-  if (!value) throw new Error(`${key} is not set (this file is started by cluster.mjs)`);
-  return value;
 }

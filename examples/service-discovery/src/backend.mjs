@@ -10,18 +10,18 @@
 import http from 'node:http';
 import { ZooKeeperClient } from '@zookit/client';
 import { ServiceDiscovery } from '@zookit/discovery';
+import { closeServer, parentChannel, reportClient, requiredEnv, untilStopped } from '@zookit/example-shared/child';
 
+const required = requiredEnv('scenario.mjs');
 const hosts = required('BACKEND_CONNECT');
 const basePath = required('BACKEND_BASE');
 const name = required('BACKEND_NAME');
 const sessionTimeout = Number(process.env['BACKEND_SESSION_TIMEOUT'] ?? 2000);
 
-const send = (msg) => process.send?.({ name, pid: process.pid, at: Date.now(), ...msg });
-const onParentGone = () => process.exit(1);
-process.on('disconnect', onParentGone);
+const { send, release } = parentChannel({ name, pid: process.pid });
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout });
-zk.on('error', (err) => send({ type: 'error', message: String(err?.message ?? err) }));
+reportClient(zk, send);
 await zk.start();
 const sd = new ServiceDiscovery(zk, { basePath, payloadClass: 'java.util.LinkedHashMap' });
 sd.on('error', (err) => send({ type: 'error', message: err.message }));
@@ -41,19 +41,8 @@ const port = server.address().port;
 me = await sd.register({ name: 'orders', address: '127.0.0.1', port, payload: { backend: name }, uriSpec: '{scheme}://{address}:{port}' });
 send({ type: 'registered', id: me.id, port });
 
-await new Promise((resolve) => {
-  process.once('SIGTERM', resolve);
-  process.once('SIGINT', resolve);
-});
+await untilStopped();
 await sd.close(); // unregisters
-server.close();
-server.closeAllConnections();
+closeServer(server);
 await zk.stop();
-process.off('disconnect', onParentGone);
-process.disconnect?.();
-
-function required(key) {
-  const value = process.env[key];
-  if (!value) throw new Error(`${key} is not set (this file is started by scenario.mjs)`);
-  return value;
-}
+await release();

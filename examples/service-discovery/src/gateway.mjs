@@ -9,17 +9,17 @@
 import http from 'node:http';
 import { ZooKeeperClient } from '@zookit/client';
 import { ServiceDiscovery, buildUri } from '@zookit/discovery';
+import { closeServer, parentChannel, reportClient, requiredEnv, untilStopped } from '@zookit/example-shared/child';
 
+const required = requiredEnv('scenario.mjs');
 const hosts = required('GATEWAY_CONNECT');
 const basePath = required('GATEWAY_BASE');
 const MAX_ATTEMPTS = 3;
 
-const send = (msg) => process.send?.({ name: 'gateway', pid: process.pid, at: Date.now(), ...msg });
-const onParentGone = () => process.exit(1);
-process.on('disconnect', onParentGone);
+const { send, release } = parentChannel({ name: 'gateway', pid: process.pid });
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout: 4000 });
-zk.on('error', (err) => send({ type: 'error', message: String(err?.message ?? err) }));
+reportClient(zk, send);
 await zk.start();
 const sd = new ServiceDiscovery(zk, { basePath });
 await sd.start();
@@ -64,19 +64,8 @@ const server = http.createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => send({ type: 'listening', port: server.address().port }));
 
-await new Promise((resolve) => {
-  process.once('SIGTERM', resolve);
-  process.once('SIGINT', resolve);
-});
-server.close();
-server.closeAllConnections();
+await untilStopped();
+closeServer(server);
 await sd.close();
 await zk.stop();
-process.off('disconnect', onParentGone);
-process.disconnect?.();
-
-function required(key) {
-  const value = process.env[key];
-  if (!value) throw new Error(`${key} is not set (this file is started by scenario.mjs)`);
-  return value;
-}
+await release();

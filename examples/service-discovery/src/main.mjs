@@ -2,7 +2,7 @@
 //
 // Uses the ensemble in ZOOKEEPER_CONNECT, or starts a local ZooKeeper server.
 import { parseArgs } from 'node:util';
-import { startServer } from '@zookit/testing';
+import { runExample } from '@zookit/example-shared/main';
 import { formatSummary, runServiceDiscovery } from './index.mjs';
 
 const { values } = parseArgs({
@@ -12,19 +12,12 @@ const { values } = parseArgs({
   },
 });
 
-const shutdown = new AbortController();
-process.once('SIGINT', () => shutdown.abort(new Error('interrupted')));
-process.once('SIGTERM', () => shutdown.abort(new Error('terminated')));
-
-const server = await startServer();
-console.log(`ZooKeeper: ${server.connectString} (${server.source})`);
-let exitCode = 1;
-try {
+await runExample(async ({ connectString, signal }) => {
   const summary = await runServiceDiscovery({
-    connectString: server.connectString,
+    connectString,
     backends: Number(values.backends),
     sessionTimeout: Number(values['session-timeout']),
-    signal: shutdown.signal,
+    signal,
     onEvent: (e) => {
       if (e.type === 'registered') console.log(`${e.name} (pid ${e.pid}) serves http://127.0.0.1:${e.port}, registered as orders/${e.id}`);
       else if (e.type === 'listening') console.log(`gateway (pid ${e.pid}) serves http://127.0.0.1:${e.port}/orders/<n>`);
@@ -34,13 +27,5 @@ try {
       else if (e.type === 'error') console.log(`${e.name}: ${e.message}`);
     },
   });
-  console.log('');
-  for (const line of formatSummary(summary)) console.log(line);
-  exitCode = summary.ok ? 0 : 1;
-} catch (err) {
-  console.error(shutdown.signal.aborted ? `stopped: ${shutdown.signal.reason.message}` : err);
-  exitCode = shutdown.signal.aborted ? 130 : 1;
-} finally {
-  await server[Symbol.asyncDispose]();
-}
-process.exitCode = exitCode;
+  return { ok: summary.ok, lines: formatSummary(summary) };
+});

@@ -1,10 +1,9 @@
 // The scenario: forks three backends and the gateway, drives requests through the gateway,
 // SIGKILLs one backend mid-run, and measures how long the gateway kept routing to it and
 // how long the registry took to drop it.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ZooKeeperClient } from '@zookit/client';
-import { forkChild, stopChildren, withTimeout } from '@zookit/example-shared/processes';
+import { conditions, forkChild, stopChildren } from '@zookit/example-shared/processes';
+import { removeScratch, scratchPath } from '@zookit/example-shared/zookeeper';
 
 const BACKEND = path.join(import.meta.dirname, 'backend.mjs');
 const GATEWAY = path.join(import.meta.dirname, 'gateway.mjs');
@@ -20,46 +19,28 @@ const GATEWAY = path.join(import.meta.dirname, 'gateway.mjs');
  * @param {number} [options.before=500]      ms of load before the kill (at least until every backend served)
  * @param {number} [options.after=500]       ms of load after the removal before stopping
  * @param {number} [options.timeout=30000]   bound on every wait (ms)
- * @param {(event: object) => void} [options.onEvent]  `registered`, `listening`, `instances`, `kill`, `removed` events
+ * @param {(event: object) => void} [options.onEvent]  `registered`, `listening`, `instances`, `kill`, `removed` events, and `state`/`error` of every child's client
  * @param {AbortSignal} [options.signal]
  */
 export async function runServiceDiscovery(options) {
   const { connectString, backends = 3, sessionTimeout = 2_000, concurrency = 4, before = 500, after = 500, timeout = 30_000, onEvent = () => {}, signal } = options;
   const started = performance.now();
-  const base = `/zookit-examples/service-discovery-${randomBytes(4).toString('hex')}`;
+  const base = scratchPath('service-discovery');
   const children = [];
   const registered = new Map(); // name -> { id, port, pid }
   const lists = []; // every 'instances' message of the gateway
   let gatewayPort = null;
-  const waiters = new Set();
+  // until(what, predicate): re-checked on every message and every finished request.
+  const { notify, until } = conditions({ timeout, signal });
   const onMessage = (msg) => {
     if (msg.type === 'registered') registered.set(msg.name, msg);
     if (msg.type === 'listening') gatewayPort = msg.port;
     if (msg.type === 'instances') lists.push(msg);
     onEvent(msg);
-    for (const w of waiters) w();
+    notify();
   };
-  const until = (what, predicate) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const value = predicate();
-        if (value === undefined || value === false || value === null) return;
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => (cleanup(), reject(new Error(`timed out after ${timeout} ms waiting for ${what}`))), timeout);
-      const onAbort = () => (cleanup(), reject(signal.reason));
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      waiters.add(check);
-      check();
-    });
 
-  const load = { requests: [], stop: false, notify: () => { for (const w of waiters) w(); } };
+  const load = { requests: [], stop: false, notify };
   try {
     for (let i = 0; i < backends; i++) {
       const env = { BACKEND_CONNECT: connectString, BACKEND_BASE: base, BACKEND_NAME: `backend-${i + 1}`, BACKEND_SESSION_TIMEOUT: String(sessionTimeout) };
@@ -88,7 +69,7 @@ export async function runServiceDiscovery(options) {
   } finally {
     load.stop = true;
     await stopChildren(children);
-    if (!signal?.aborted) await withTimeout(cleanup(connectString, base), 5_000).catch(() => {});
+    if (!signal?.aborted) await removeScratch(connectString, base);
   }
 }
 
@@ -137,16 +118,4 @@ function summarize({ backends, sessionTimeout, victim, killedAt, removalMs, requ
     ok: problems.length === 0,
     elapsedMs,
   };
-}
-
-async function cleanup(connectString, base) {
-  const zk = new ZooKeeperClient({ hosts: connectString, connectTimeout: 5_000 });
-  try {
-    await zk.start();
-    await zk.delete(base, { recursive: true });
-  } catch {
-    // best effort
-  } finally {
-    await zk.stop();
-  }
 }

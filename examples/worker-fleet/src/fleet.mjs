@@ -1,11 +1,11 @@
 // The fleet: puts jobs into ZooKeeper, forks the worker processes, kills one of them
 // mid-job (once), waits for the rest to finish, and then checks in ZooKeeper that every
 // job was done exactly once.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ZooKeeperClient } from '@zookit/client';
 import { ChildrenWatch, Counter } from '@zookit/recipes';
-import { forkChild, stopChildren, waitForExit, withTimeout } from '@zookit/example-shared/processes';
+import { forkChild, stopChildren, waitForExit } from '@zookit/example-shared/processes';
+import { removeScratch, scratchPath } from '@zookit/example-shared/zookeeper';
 
 const WORKER = path.join(import.meta.dirname, 'worker.mjs');
 
@@ -39,7 +39,7 @@ export async function runFleet(options) {
     signal,
   } = options;
   const started = performance.now();
-  const base = `/zookit-examples/worker-fleet-${randomBytes(4).toString('hex')}`;
+  const base = scratchPath('worker-fleet');
   const zk = new ZooKeeperClient({ hosts: connectString, sessionTimeout: 10_000 });
   await zk.start();
   const children = [];
@@ -95,9 +95,8 @@ export async function runFleet(options) {
   } finally {
     watch?.stop();
     await stopChildren(children);
-    // Tidy up, bounded: after an abort the servers may be gone already.
-    if (!signal?.aborted) await withTimeout(zk.delete(base, { recursive: true }), 5_000).catch(() => {});
     await zk.stop();
+    if (!signal?.aborted) await removeScratch(connectString, base);
   }
 }
 

@@ -2,7 +2,7 @@
 //
 // Uses the ensemble in ZOOKEEPER_CONNECT, or starts a local ZooKeeper server.
 import { parseArgs } from 'node:util';
-import { startServer } from '@zookit/testing';
+import { runExample } from '@zookit/example-shared/main';
 import { formatSummary, runFleet } from './index.mjs';
 
 const { values } = parseArgs({
@@ -14,22 +14,14 @@ const { values } = parseArgs({
   },
 });
 
-const shutdown = new AbortController();
-process.once('SIGINT', () => shutdown.abort(new Error('interrupted')));
-process.once('SIGTERM', () => shutdown.abort(new Error('terminated')));
-
-// startServer() returns the ensemble of ZOOKEEPER_CONNECT when it is set.
-const server = await startServer();
-console.log(`ZooKeeper: ${server.connectString} (${server.source})`);
-let exitCode = 1;
-try {
+await runExample(async ({ connectString, signal }) => {
   const summary = await runFleet({
-    connectString: server.connectString,
+    connectString,
     workers: Number(values.workers),
     jobs: Number(values.jobs),
     kill: !values['no-kill'],
     sessionTimeout: Number(values['session-timeout']),
-    signal: shutdown.signal,
+    signal,
     onEvent: (e) => {
       if (e.type === 'claimed') console.log(`${e.worker} claimed ${e.job} (fencing token ${e.token}, attempt ${e.attempts})`);
       else if (e.type === 'done') console.log(`${e.worker} finished ${e.job} → ${e.output}   [${e.total} done]`);
@@ -38,13 +30,5 @@ try {
       else if (e.type === 'abandoned' || e.type === 'rejected') console.log(`${e.worker} ${e.type} ${e.job}: ${e.reason}`);
     },
   });
-  console.log('');
-  for (const line of formatSummary(summary)) console.log(line);
-  exitCode = summary.exactlyOnce ? 0 : 1;
-} catch (err) {
-  console.error(shutdown.signal.aborted ? `stopped: ${shutdown.signal.reason.message}` : err);
-  exitCode = shutdown.signal.aborted ? 130 : 1;
-} finally {
-  await server[Symbol.asyncDispose]();
-}
-process.exitCode = exitCode;
+  return { ok: summary.exactlyOnce, lines: formatSummary(summary) };
+});

@@ -11,7 +11,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConnectionState, NoNodeError, ZooKeeperClient, isRetryable } from '@zookit/client';
 import { Counter, Lock, LockTimeoutError } from '@zookit/recipes';
+import { parentChannel, reportClient, requiredEnv } from '@zookit/example-shared/child';
 
+const required = requiredEnv('fleet.mjs');
 const hosts = required('FLEET_CONNECT');
 const base = required('FLEET_BASE');
 const id = required('FLEET_WORKER');
@@ -20,16 +22,11 @@ const fleetSize = Number(process.env['FLEET_SIZE'] ?? 1);
 const sessionTimeout = Number(process.env['FLEET_SESSION_TIMEOUT'] ?? 2000);
 const [minWork, maxWork] = (process.env['FLEET_WORK_MS'] ?? '150,400').split(',').map(Number);
 
-/** Sends a progress event to the fleet (no-op when run by hand without IPC). */
-const send = (msg) => process.send?.({ worker: id, ...msg });
-
-// If the fleet goes away, so do we.
-const onParentGone = () => process.exit(1);
-process.on('disconnect', onParentGone);
+// Progress events go to the fleet; if the fleet goes away, so do we.
+const { send, release } = parentChannel({ worker: id });
 
 const zk = new ZooKeeperClient({ hosts, sessionTimeout });
-zk.addListener((state, previous) => send({ type: 'state', state, previous }));
-zk.on('error', (err) => send({ type: 'error', message: String(err?.message ?? err) }));
+reportClient(zk, send);
 await zk.start();
 const completed = new Counter(zk, `${base}/completed`);
 
@@ -53,11 +50,7 @@ try {
   await zk.stop();
 }
 // Say goodbye (once the message is out), and let go of the IPC channel so the process can exit.
-if (process.send) {
-  await new Promise((resolve) => process.send({ worker: id, type: 'finished' }, resolve));
-  process.off('disconnect', onParentGone);
-  process.disconnect();
-}
+await release({ type: 'finished' });
 
 /** One round: do a job, or wait for one. Resolves `true` when no job is pending. */
 async function workOnce() {
@@ -146,10 +139,4 @@ async function runJob(job, lease) {
   const total = await completed.add(1);
   send({ type: 'done', job, token: String(token), output, total });
   return 'done';
-}
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (this file is started by fleet.mjs)`);
-  return value;
 }

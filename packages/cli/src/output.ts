@@ -78,6 +78,21 @@ export class Output {
     this.#out.write(`${table.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
   }
 
+  /**
+   * Records: one JSON line per record, as it is, in `--json` mode; else `empty` as a note when
+   * there are none, or a table of the rows `human(record)` makes of them.
+   */
+  records<T>(
+    records: readonly T[],
+    empty: string,
+    human: (record: T) => Record<string, unknown>,
+    columns: ReadonlyArray<readonly [key: string, header: string]>,
+  ): void {
+    if (this.json) return void records.forEach((r) => this.emit(r));
+    if (records.length === 0) return this.note(empty);
+    this.table(records.map(human), columns);
+  }
+
   /** Reports a failed command on stderr: one line (a JSON line in `--json` mode). */
   error(err: unknown, prefix = 'zk'): void {
     if (this.json) this.#err.write(`${JSON.stringify(errorJson(err), jsonReplacer)}\n`);

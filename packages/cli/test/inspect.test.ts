@@ -96,6 +96,21 @@ describe('inspectors', () => {
     await (await w).release();
   });
 
+  it('an empty lock, election, registry or queue: a note on stderr and nothing on stdout, in both modes', async () => {
+    const { hosts, client } = await f.chroot();
+    await Promise.all(['/lock', '/election', '/services/api', '/queue'].map((p) => client.create(p, '', { makePath: true })));
+    const cases: Array<[string[], string]> = [
+      [['locks', '/lock'], 'no lock contenders under /lock'],
+      [['election', '/election'], 'no candidates under /election'],
+      [['services', 'api'], 'no instances under /services/api'],
+      [['queue', '/queue'], 'no queue items under /queue'],
+    ];
+    for (const [args, note] of cases) {
+      expect(await zk(['-s', hosts, ...args])).toEqual({ code: 0, stdout: '', stderr: `${note}\n` });
+      expect(await zk(['-s', hosts, '--json', ...args])).toEqual({ code: 0, stdout: '', stderr: '' });
+    }
+  });
+
   it('services lists x-discovery instances; queue shows Curator and kazoo items in consumption order', async () => {
     const { hosts } = await f.chroot();
     await Promise.all([

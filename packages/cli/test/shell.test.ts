@@ -19,6 +19,8 @@ afterEach(async () => {
 class Terminal {
   readonly #child: ChildProcess;
   #raw = '';
+  /** Where the next wait starts looking: the end of the last match. */
+  #at = 0;
   readonly exited: Promise<number | null>;
 
   constructor(args: string[], env: Record<string, string> = {}) {
@@ -39,8 +41,9 @@ class Terminal {
     this.#child.stdin!.write(keys);
   }
 
-  /** Waits until the screen, after `from` characters, matches. Returns the end of the match. */
-  async waitFor(pattern: RegExp | string, from = 0): Promise<number> {
+  /** Waits until the screen, after the last match, matches; the next wait starts after this match. */
+  async waitFor(pattern: RegExp | string): Promise<void> {
+    const from = this.#at;
     const find = (): number => {
       const s = this.screen.slice(from);
       if (typeof pattern === 'string') return s.includes(pattern) ? from + s.indexOf(pattern) + pattern.length : -1;
@@ -53,12 +56,18 @@ class Terminal {
       if (performance.now() > deadline) throw new Error(`screen never showed ${String(pattern)}; it shows:\n${this.screen.slice(from)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
-    return find();
+    this.#at = find();
   }
 
   /** Waits for the prompt number `n` in `state`. */
-  prompt(n: number, from = 0, state = 'CONNECTED'): Promise<number> {
-    return this.waitFor(new RegExp(`\\[zk: [^\\]]*\\(${state}\\) ${n}\\] `), from);
+  prompt(n: number, state = 'CONNECTED'): Promise<void> {
+    return this.waitFor(new RegExp(`\\[zk: [^\\]]*\\(${state}\\) ${n}\\] `));
+  }
+
+  /** Types `keys`, then waits for each of `shows` in order: text, a pattern, or a number for that CONNECTED prompt. */
+  async step(keys: string, ...shows: Array<RegExp | string | number>): Promise<void> {
+    this.type(keys);
+    for (const show of shows) await (typeof show === 'number' ? this.prompt(show) : this.waitFor(show));
   }
 
   kill(): void {
@@ -74,46 +83,28 @@ describe('the interactive shell, through a pseudo-terminal', { timeout: 60_000 }
     await client.create('/apple');
     const history = path.join(mkdtempSync(path.join(tmpdir(), 'zk-shell-')), 'history');
     const t = new Terminal(['--server', hosts, '--history-file', history]);
-    let at = await t.prompt(0);
-    t.type('ls /\r');
-    at = await t.waitFor('app\napple\n', at);
-    at = await t.prompt(1, at);
+    await t.prompt(0);
+    await t.step('ls /\r', 'app\napple\n', 1);
     // One match: Tab completes the path from the server.
-    t.type('get /app/al\t');
-    at = await t.waitFor('get /app/alpha', at);
-    t.type('\r');
-    at = await t.waitFor('A-DATA\n', at);
-    at = await t.prompt(2, at);
+    await t.step('get /app/al\t', 'get /app/alpha');
+    await t.step('\r', 'A-DATA\n', 2);
     // Two matches: Tab completes the common part, a second Tab lists them.
-    t.type('ls /ap\t');
-    at = await t.waitFor('ls /app', at);
-    t.type('\t');
-    at = await t.waitFor(/\/app +\/apple/, at);
+    await t.step('ls /ap\t', 'ls /app');
+    await t.step('\t', /\/app +\/apple/);
     t.type('\x15');
     // Command names complete too.
-    t.type('whoa\t');
-    at = await t.waitFor('whoami', at);
-    t.type('\r');
-    at = await t.waitFor(/SCHEME +USER/, at);
-    at = await t.prompt(3, at);
+    await t.step('whoa\t', 'whoami');
+    await t.step('\r', /SCHEME +USER/, 3);
     // addauth asks for the password without echoing it; it stays out of the history.
-    t.type('addauth digest ops\r');
-    at = await t.waitFor('password for ops: ', at);
-    t.type('hunter2\r');
-    at = await t.prompt(4, at);
+    await t.step('addauth digest ops\r', 'password for ops: ');
+    await t.step('hunter2\r', 4);
     expect(t.screen).not.toContain('hunter2');
-    t.type('whoami\r');
-    at = await t.waitFor(/digest +ops/, at);
-    at = await t.prompt(5, at);
+    await t.step('whoami\r', /digest +ops/, 5);
     // deleteall asks.
-    t.type('deleteall /app\r');
-    at = await t.waitFor('delete /app and its 2 descendants? [y/N] ', at);
-    t.type('n\r');
-    at = await t.waitFor('not deleted', at);
-    at = await t.prompt(6, at);
+    await t.step('deleteall /app\r', 'delete /app and its 2 descendants? [y/N] ');
+    await t.step('n\r', 'not deleted', 6);
     expect(await client.exists('/app')).not.toBeNull();
-    t.type('history\r');
-    await t.waitFor('   6  history', at);
+    await t.step('history\r', '   6  history');
     expect(t.screen).toContain('   5  deleteall /app');
     expect(t.screen).not.toMatch(/\d  addauth/);
     t.type('exit\r');
@@ -125,9 +116,8 @@ describe('the interactive shell, through a pseudo-terminal', { timeout: 60_000 }
 
     // The next run starts with that history: Up recalls the last command.
     const t2 = new Terminal(['--server', hosts, '--history-file', history]);
-    const at2 = await t2.prompt(0);
-    t2.type('\x1b[A\x1b[A');
-    await t2.waitFor('deleteall /app', at2);
+    await t2.prompt(0);
+    await t2.step('\x1b[A\x1b[A', 'deleteall /app');
     t2.type('\x04');
   });
 
@@ -135,25 +125,18 @@ describe('the interactive shell, through a pseudo-terminal', { timeout: 60_000 }
     const { hosts, client } = await f.chroot();
     await client.create('/w');
     const t = new Terminal(['--server', hosts, '--history-file', path.join(mkdtempSync(path.join(tmpdir(), 'zk-shell-')), 'h')]);
-    let at = await t.prompt(0);
-    t.type('watch -R /w\r');
-    at = await t.waitFor('watching /w and its subtree (Ctrl-C stops)', at);
+    await t.prompt(0);
+    await t.step('watch -R /w\r', 'watching /w and its subtree (Ctrl-C stops)');
     await client.create('/w/x');
-    at = await t.waitFor(/CREATED +\/w\/x/, at);
-    t.type('\x03');
-    at = await t.waitFor('zk: interrupted', at);
-    at = await t.prompt(1, at);
-    t.type('half a command\x03');
-    at = await t.waitFor('^C', at);
-    at = await t.prompt(1, at);
-    t.type('ls /w\r');
-    at = await t.waitFor('x\n', at);
+    await t.waitFor(/CREATED +\/w\/x/);
+    await t.step('\x03', 'zk: interrupted', 1);
+    await t.step('half a command\x03', '^C', 1);
+    await t.step('ls /w\r', 'x\n');
     // A watch's event arrives between commands: printed above a redrawn prompt.
-    t.type('get -w /w\r');
-    at = await t.prompt(3, at);
+    await t.step('get -w /w\r', 3);
     await client.set('/w', 'changed');
-    at = await t.waitFor('WATCHER: CHANGED /w', at);
-    await t.prompt(3, at);
+    await t.waitFor('WATCHER: CHANGED /w');
+    await t.prompt(3);
     t.type('\x04');
     expect(await t.exited).toBe(0);
   });
@@ -164,12 +147,12 @@ describe('the interactive shell, through a pseudo-terminal', { timeout: 60_000 }
     const proxy = await FaultProxy.start({ target: { host: host!, port: Number(port) } });
     proxies.push(proxy);
     const t = new Terminal(['--server', proxy.connectString + chroot, '--timeout', '8000', '--history-file', path.join(mkdtempSync(path.join(tmpdir(), 'zk-shell-')), 'h')]);
-    let at = await t.prompt(0);
+    await t.prompt(0);
     proxy.refuse();
     proxy.cut();
-    at = await t.prompt(0, at, 'SUSPENDED');
+    await t.prompt(0, 'SUSPENDED');
     proxy.heal();
-    await t.prompt(0, at, 'CONNECTED');
+    await t.prompt(0, 'CONNECTED');
     t.type('\x04');
     expect(await t.exited).toBe(0);
   });

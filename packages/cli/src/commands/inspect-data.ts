@@ -11,9 +11,10 @@ const services: CommandSpec = {
   async run(ctx, [n], o) {
     const base = pathArg((o['base'] as string | undefined) ?? '/services', '--base');
     const rows = await serviceRows(await ctx.client(), base, typeof n === 'string' ? n : undefined);
-    if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
-    if (rows.length === 0) return ctx.out.note(`no instances under ${base}${typeof n === 'string' ? `/${n}` : ''}`);
-    ctx.out.table(rows.map((r) => ({ ...r, id: r.enabled ? r.id : `${r.id} (disabled)`, port: r.port ?? '', sslPort: r.sslPort ?? '', session: hex(r.session), payload: r.payload === null ? '' : JSON.stringify(r.payload) })), [
+    const human = (r: (typeof rows)[number]) => ({
+      ...r, id: r.enabled ? r.id : `${r.id} (disabled)`, port: r.port ?? '', sslPort: r.sslPort ?? '', session: hex(r.session), payload: r.payload === null ? '' : JSON.stringify(r.payload),
+    });
+    ctx.out.records(rows, `no instances under ${base}${typeof n === 'string' ? `/${n}` : ''}`, human, [
       ['name', 'NAME'], ['id', 'ID'], ['address', 'ADDRESS'], ['port', 'PORT'], ['sslPort', 'SSL'], ['serviceType', 'TYPE'], ['session', 'SESSION'], ['registered', 'REGISTERED'], ['payload', 'PAYLOAD'],
     ]);
   },
@@ -26,9 +27,7 @@ const queue: CommandSpec = {
   async run(ctx, [p]) {
     const path = pathArg(p);
     const rows = await queueRows(await ctx.client(), path);
-    if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
-    if (rows.length === 0) return ctx.out.note(`no queue items under ${path}`);
-    ctx.out.table(rows.map((r) => ({ ...r, priority: r.priority ?? '', items: r.items.join(' | ') })), [
+    ctx.out.records(rows, `no queue items under ${path}`, (r) => ({ ...r, priority: r.priority ?? '', items: r.items.join(' | ') }), [
       ['position', '#'], ['state', 'STATE'], ['priority', 'PRIO'], ['seq', 'SEQ'], ['items', 'ITEM'], ['takenBy', 'TAKEN BY'], ['layout', 'LAYOUT'], ['node', 'NODE'],
     ]);
   },

@@ -34,9 +34,10 @@ const locks: CommandSpec = {
         session: c.stat.ephemeralOwner, identifier: c.data.toString('utf8'), naming: c.naming, node: c.name,
       }));
     }
-    if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
-    if (rows.length === 0) return ctx.out.note(`no lock contenders under ${path}`);
-    ctx.out.table(rows.map((r) => ({ ...r, state: r.state === 'HOLDS' ? ctx.out.c.green(r.state) : r.state, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)) })), [
+    const human = (r: LockRow) => ({
+      ...r, state: r.state === 'HOLDS' ? ctx.out.c.green(r.state) : r.state, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)),
+    });
+    ctx.out.records(rows, `no lock contenders under ${path}`, human, [
       ['position', '#'], ['state', 'STATE'], ['kind', 'KIND'], ['token', 'TOKEN(czxid)'], ['session', 'SESSION'], ['identifier', 'IDENTIFIER'], ['naming', 'LAYOUT'], ['node', 'NODE'],
     ]);
   },
@@ -53,9 +54,10 @@ const election: CommandSpec = {
       position: i, role: i === 0 ? 'LEADER' : 'follower', identifier: c.data.toString('utf8'), seq: c.seq, token: c.stat.czxid,
       session: c.stat.ephemeralOwner, since: new Date(c.stat.ctime).toISOString(), naming: c.naming, node: c.name,
     }));
-    if (ctx.out.json) return void rows.forEach((r) => ctx.out.emit(r));
-    if (rows.length === 0) return ctx.out.note(`no candidates under ${path}`);
-    ctx.out.table(rows.map((r) => ({ ...r, role: r.role === 'LEADER' ? ctx.out.c.green(r.role) : r.role, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)) })), [
+    const human = (r: (typeof rows)[number]) => ({
+      ...r, role: r.role === 'LEADER' ? ctx.out.c.green(r.role) : r.role, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)),
+    });
+    ctx.out.records(rows, `no candidates under ${path}`, human, [
       ['position', '#'], ['role', 'ROLE'], ['identifier', 'IDENTIFIER'], ['token', 'TOKEN(czxid)'], ['session', 'SESSION'], ['since', 'SINCE'], ['naming', 'LAYOUT'], ['node', 'NODE'],
     ]);
   },
