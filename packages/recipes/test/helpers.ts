@@ -1,10 +1,34 @@
-import { ZooKeeperClient } from '@zookit/client';
+import { CallbackError, ZooKeeperClient } from '@zookit/client';
 import { chrootClients } from '@zookit/testing/vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 /** Per-test harness: clients chrooted to one fresh path per test, optionally through a FaultProxy, closed after it. */
 export const harness = () => chrootClients((config) => new ZooKeeperClient(config));
 
 export { expireSharedSession as expire } from '@zookit/testing/vitest';
+
+/** Makes each test of the file fail if it let a promise rejection go unhandled (a beforeEach/afterEach pair). */
+export function noUnhandledRejections(): void {
+  let unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeEach(() => {
+    unhandled = [];
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+}
+
+/** The CallbackErrors `zk` reports on its 'error' event from now on. */
+export function callbackErrors(zk: ZooKeeperClient): CallbackError[] {
+  const errors: CallbackError[] = [];
+  zk.on('error', (err) => {
+    if (err instanceof CallbackError) errors.push(err);
+  });
+  return errors;
+}
 
 /** Resolves when `signal` aborts, with its reason. */
 export function aborted(signal: AbortSignal): Promise<unknown> {
