@@ -22,7 +22,7 @@ export function expectedOutputs(blocks: readonly string[]): string[] {
 }
 
 /** The client a docs test makes its chroot with (`@zookit/client`'s `ZooKeeperClient`). */
-export interface DocAdmin {
+interface DocAdmin {
   start(): Promise<unknown>;
   ensurePath(path: string): Promise<unknown>;
   delete(path: string, options: { recursive: true }): Promise<unknown>;

@@ -1,6 +1,6 @@
 // DistributedQueue on a real server: order, priority, delay, at-least-once acknowledgement,
 // re-queue and delete on a failing handler, at-most-once take, bad arguments.
-import { CallbackError, ClientClosedError, InvalidArgumentError } from '@zookit/client';
+import { ClientClosedError, InvalidArgumentError } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
 import { DistributedQueue, RecipeTimeoutError, type QueueItem } from '../src/index.js';
 import { decodeEnvelope, encodeEnvelope, queueFormat } from '../src/queue/format.js';
