@@ -1,6 +1,7 @@
-import { CallbackError, ZooKeeperClient } from '@zookit/client';
+import { CallbackError, ConnectionState, ZooKeeperClient } from '@zookit/client';
 import { chrootClients } from '@zookit/testing/vitest';
 import { afterEach, beforeEach, expect } from 'vitest';
+import type { Election } from '../src/index.js';
 
 /** Per-test harness: clients chrooted to one fresh path per test, optionally through a FaultProxy, closed after it. */
 export const harness = () => chrootClients((config) => new ZooKeeperClient(config));
@@ -59,5 +60,52 @@ export class History {
   }
   leave(id: string): void {
     this.holders.delete(id);
+  }
+}
+
+/** One leadership term: from taking the lead until its signal aborted (`end`). */
+export interface Interval {
+  who: string;
+  start: number;
+  end?: number;
+}
+
+/** What {@link electionLoop} runs. */
+export interface ElectionLoopOptions {
+  zk: ZooKeeperClient;
+  election: Election;
+  /** The candidate's name in the log. */
+  who: string;
+  /** Every term is pushed here when it starts; its `end` is set when its signal aborts. */
+  log: Interval[];
+  /** Called at the start of each term. */
+  onLeader: () => void;
+  /** Stops the loop (as does closing `zk`). */
+  stop: AbortSignal;
+  /** How long to wait for CONNECTED after a failed run before trying again (ms). */
+  reconnectTimeout: number;
+}
+
+/** Runs an Election like a service: one term after another (at most 1000), each held until its signal aborts. */
+export async function electionLoop(o: ElectionLoopOptions): Promise<void> {
+  const term = (signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const iv: Interval = { who: o.who, start: performance.now() };
+      o.log.push(iv);
+      const end = () => {
+        iv.end = performance.now();
+        resolve();
+      };
+      if (signal.aborted) end();
+      else signal.addEventListener('abort', end, { once: true });
+      o.onLeader();
+    });
+  for (let i = 0; i < 1_000 && !o.stop.aborted && !o.zk.closed; i++) {
+    try {
+      await o.election.run(term, { signal: o.stop });
+    } catch {
+      if (o.stop.aborted || o.zk.closed) return;
+      await o.zk.waitForState(ConnectionState.CONNECTED, { timeout: o.reconnectTimeout }).catch(() => {});
+    }
   }
 }
