@@ -2,7 +2,7 @@
 // DistributedPriorityQueue / DistributedDelayQueue with a lock path (Debian
 // libcurator-*-java) and kazoo 2.8's LockingQueue (python3-kazoo), in both directions and
 // consuming side by side.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
