@@ -11,6 +11,7 @@
  * import { uniqueChroot } from '@zookit/testing/vitest';
  * const connectString = inject('zkConnect') + uniqueChroot();
  * ```
+ * Or let {@link chrootClients} make the clients of each test in a fresh chroot, and close them after it.
  * @packageDocumentation
  */
 import type {} from 'vitest';
