@@ -19,7 +19,7 @@ echo "── the layering rule's own tests"
 node --test "$tools/rules/" || status=1
 echo "── eslint"
 shopt -s nullglob
-targets=(packages/*/src packages/*/test packages/*/scripts packages/*/vitest.config.ts examples bench scripts vitest.*.ts)
+targets=(packages/*/src packages/*/test packages/*/scripts packages/*/vitest.config.ts examples bench scripts test-support vitest.*.ts)
 node "$tools/node_modules/eslint/bin/eslint.js" --config "$tools/eslint.config.js" --max-warnings 0 "${targets[@]}" "$@" || status=1
 echo "── knip (unused exports, files, dependencies)"
 node "$tools/node_modules/knip/bin/knip.js" --config "$tools/knip.json" --no-progress --no-config-hints || status=1

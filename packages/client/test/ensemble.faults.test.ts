@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnsembleMember, ZooKeeperEnsemble } from '@zookit/testing';
 import { type ZooKeeperClient } from '../src/index.js';
+import { ephemeralsBySession } from '../../../test-support/zk-dump.ts';
 import { client, memberOf as memberOfEnsemble, recordStates, sharedEnsemble } from './helpers.js';
 
 const shared = sharedEnsemble();
@@ -13,25 +14,6 @@ beforeAll(() => {
   ensemble = shared.current;
 });
 const memberOf = (zk: ZooKeeperClient): EnsembleMember => memberOfEnsemble(ensemble, zk);
-
-/** Ephemeral paths per session id (hex) from `dump` on every running member. */
-async function ephemerals(): Promise<Map<string, Set<string>>> {
-  const owners = new Map<string, Set<string>>();
-  for (const m of ensemble.servers) {
-    if (!m.pid || m.paused) continue;
-    const dump = await m.fourLetterWord('dump', 3_000).catch(() => '');
-    let current: string | undefined;
-    for (const line of dump.split('\n')) {
-      const s = /^\s*(0x[0-9a-f]+):?\s*$/i.exec(line);
-      if (s) {
-        current = `0x${BigInt(s[1]!).toString(16)}`;
-        if (!owners.has(current)) owners.set(current, new Set());
-      } else if (current && /^\s+\//.test(line)) owners.get(current)!.add(line.trim());
-      else if (!/^\s/.test(line)) current = undefined;
-    }
-  }
-  return owners;
-}
 
 describe('ensemble faults (client)', () => {
   it('19: read after another client\'s write: with sync first, zero stale reads in 1000 rounds', async () => {
@@ -153,7 +135,7 @@ describe('ensemble faults (client)', () => {
       .poll(
         async () => {
           await observer.sync('/');
-          return (await ephemerals()).get(oldSession)?.size ?? 0;
+          return (await ephemeralsBySession(ensemble.servers.filter((m) => m.pid && !m.paused), 3_000)).get(oldSession)?.size ?? 0;
         },
         { timeout: 5_000, interval: 100 },
       )

@@ -37,7 +37,9 @@ import {
 } from '../src/records.js';
 import type { Acl, Stat } from '../src/types.js';
 import { Writer } from '../src/writer.js';
-import { encode } from './bytes.js';
+import { encoderFor } from '../../../test-support/jute-bytes.ts';
+
+const encode = encoderFor((size) => new Writer(size));
 
 // --- arbitraries --------------------------------------------------------
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { JuteDecodeError, ProtocolError } from '../src/errors.js';
 import { Reader } from '../src/reader.js';
 import { Writer } from '../src/writer.js';
-import { encode, hex } from './bytes.js';
+import { hex, encoderFor } from '../../../test-support/jute-bytes.ts';
+
+const encode = encoderFor((size) => new Writer(size));
 
 describe('Writer', () => {
   it('int: 4 bytes big-endian, two’s complement', () => {

@@ -35,7 +35,9 @@ import {
 } from '../src/records.js';
 import type { Acl, Stat } from '../src/types.js';
 import { Writer } from '../src/writer.js';
-import { bool, buf, cat, encode, framed, hex, i32, i64, ustr, vstr } from './bytes.js';
+import { bool, buf, cat, framed, hex, i32, i64, ustr, vstr, encoderFor } from '../../../test-support/jute-bytes.ts';
+
+const encode = encoderFor((size) => new Writer(size));
 
 /** world:anyone, all permissions. */
 const OPEN_ACL_UNSAFE: Acl[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];

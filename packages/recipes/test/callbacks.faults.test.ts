@@ -1,32 +1,14 @@
 // The recipes learn of SUSPENDED/LOST on the client's internal channel: a user 'state'
 // listener that throws (registered FIRST) cannot keep a holder from learning it lost,
 // and a throwing lease listener cannot break another lease.
-import { CallbackError, ConnectionState, type ZooKeeperClient } from '@zookit/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConnectionState } from '@zookit/client';
+import { describe, expect, it } from 'vitest';
 import { Lock, OwnershipLostError } from '../src/index.js';
-import { aborted, harness } from './helpers.js';
+import { aborted, callbackErrors, harness, noUnhandledRejections } from './helpers.js';
 
 const h = harness();
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
-});
-
-/** The CallbackErrors `zk` reports on its 'error' event. */
-function callbackErrors(zk: ZooKeeperClient): CallbackError[] {
-  const errors: CallbackError[] = [];
-  zk.on('error', (err) => {
-    if (err instanceof CallbackError) errors.push(err);
-  });
-  return errors;
-}
+noUnhandledRejections();
 
 describe('a throwing state listener registered first', () => {
   it("cannot keep a held lease from ending on LOST-by-clock (connection black-holed past a 2 s session)", async () => {

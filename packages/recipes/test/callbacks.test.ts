@@ -1,31 +1,12 @@
 // User callbacks run isolated: a throwing DataWatch function or LeaderLatch listener is
 // reported on the client's 'error' event and changes nothing else.
-import { CallbackError, type ZooKeeperClient } from '@zookit/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChildrenWatch, DataWatch, LeaderLatch } from '../src/index.js';
-import { harness } from './helpers.js';
+import { callbackErrors, harness, noUnhandledRejections } from './helpers.js';
 
 const h = harness();
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
-});
-
-/** The CallbackErrors `zk` reports on its 'error' event. */
-function callbackErrors(zk: ZooKeeperClient): CallbackError[] {
-  const errors: CallbackError[] = [];
-  zk.on('error', (err) => {
-    if (err instanceof CallbackError) errors.push(err);
-  });
-  return errors;
-}
+noUnhandledRejections();
 
 describe('DataWatch functions run isolated', () => {
   it('two DataWatches on one node, the first throws (sync, then async): the second still sees every change', async () => {

@@ -1,18 +1,9 @@
-import { CallbackError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
+import { InvalidArgumentError } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
 import { Election, OwnershipLostError, RecipeStateError } from '../src/index.js';
-import { aborted, harness } from './helpers.js';
+import { aborted, callbackErrors, harness } from './helpers.js';
 
 const h = harness();
-
-/** The CallbackErrors `zk` reports on its 'error' event. */
-function callbackErrors(zk: ZooKeeperClient): CallbackError[] {
-  const errors: CallbackError[] = [];
-  zk.on('error', (err) => {
-    if (err instanceof CallbackError) errors.push(err);
-  });
-  return errors;
-}
 
 describe('Election.runForever', () => {
   it('re-enters the queue after each term (fn returns or throws): two candidates alternate, one leader at a time; cancel() stops', async () => {

@@ -8,6 +8,7 @@ import { FaultProxy, startEnsemble, type ZooKeeperEnsemble } from '@zookit/testi
 import { uniqueChroot } from '@zookit/testing/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Election } from '../src/index.js';
+import { electionLoop, type Interval } from './helpers.js';
 
 const SESSION = 3_000;
 const PATH = '/election/ha';
@@ -26,12 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ensemble?.stop();
 });
-
-interface Interval {
-  who: string;
-  start: number;
-  end?: number;
-}
 
 /** One participant: a client over three proxies (one per member), running the election in a loop like a service. */
 class Candidate {
@@ -54,30 +49,9 @@ class Candidate {
     return this;
   }
 
-  async #run(): Promise<void> {
+  #run(): Promise<void> {
     const election = new Election(this.zk, PATH, this.name);
-    for (let i = 0; i < 1_000 && !this.#stop.signal.aborted && !this.zk.closed; i++) {
-      try {
-        await election.run(
-          (signal) =>
-            new Promise<void>((resolve) => {
-              const iv: Interval = { who: this.name, start: performance.now() };
-              this.log.push(iv);
-              const end = () => {
-                iv.end = performance.now();
-                resolve();
-              };
-              if (signal.aborted) end();
-              else signal.addEventListener('abort', end, { once: true });
-              this.onLeader();
-            }),
-          { signal: this.#stop.signal },
-        );
-      } catch {
-        if (this.#stop.signal.aborted || this.zk.closed) return;
-        await this.zk.waitForState(ConnectionState.CONNECTED, { timeout: 20_000 }).catch(() => {});
-      }
-    }
+    return electionLoop({ zk: this.zk, election, who: this.name, log: this.log, onLeader: this.onLeader, stop: this.#stop.signal, reconnectTimeout: 20_000 });
   }
 
   /** The member this client is attached to (through its proxy), as an index into ensemble.servers. */

@@ -1,51 +1,34 @@
-import { ZooKeeperClient } from '@zookit/client';
-import { FaultProxy, expireSession } from '@zookit/testing';
-import { uniqueChroot } from '@zookit/testing/vitest';
-import { afterEach, inject } from 'vitest';
+import { CallbackError, ConnectionState, ZooKeeperClient } from '@zookit/client';
+import { chrootClients } from '@zookit/testing/vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import type { Election } from '../src/index.js';
 
-/** Per-test harness: clients chrooted to one fresh path, proxies, all closed in afterEach. */
-export function harness() {
-  const clients: ZooKeeperClient[] = [];
-  const proxies: FaultProxy[] = [];
-  let chroot = '';
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
-    await Promise.all(proxies.splice(0).map((p) => p.close().catch(() => {})));
-    chroot = '';
+/** Per-test harness: clients chrooted to one fresh path per test, optionally through a FaultProxy, closed after it. */
+export const harness = () => chrootClients((config) => new ZooKeeperClient(config));
+
+export { expireSharedSession as expire } from '@zookit/testing/vitest';
+
+/** Makes each test of the file fail if it let a promise rejection go unhandled (a beforeEach/afterEach pair). */
+export function noUnhandledRejections(): void {
+  let unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeEach(() => {
+    unhandled = [];
+    process.on('unhandledRejection', onUnhandled);
   });
-  const server = () => {
-    const [host, port] = inject('zkConnect').split(':');
-    return { host: host!, port: Number(port) };
-  };
-  async function ensureChroot(): Promise<string> {
-    if (chroot) return chroot;
-    chroot = uniqueChroot();
-    const root = new ZooKeeperClient({ hosts: inject('zkConnect'), sessionTimeout: 4_000 });
-    await root.start();
-    await root.ensurePath(chroot);
-    await root.close();
-    return chroot;
-  }
-  return {
-    /** A started client on the shared server (directly, or through a new FaultProxy). */
-    async client(options: { sessionTimeout?: number; proxy?: boolean } = {}): Promise<ZooKeeperClient & { proxy?: FaultProxy }> {
-      const ch = await ensureChroot();
-      let hosts = inject('zkConnect');
-      let proxy: FaultProxy | undefined;
-      if (options.proxy) {
-        proxy = await FaultProxy.start({ target: server() });
-        proxies.push(proxy);
-        hosts = proxy.connectString;
-      }
-      const zk = new ZooKeeperClient({ hosts: hosts + ch, sessionTimeout: options.sessionTimeout ?? 4_000 });
-      clients.push(zk);
-      await zk.start();
-      return Object.assign(zk, proxy ? { proxy } : {});
-    },
-    async clients(n: number, options: { sessionTimeout?: number; proxy?: boolean } = {}) {
-      return Promise.all(Array.from({ length: n }, () => this.client(options)));
-    },
-  };
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+}
+
+/** The CallbackErrors `zk` reports on its 'error' event from now on. */
+export function callbackErrors(zk: ZooKeeperClient): CallbackError[] {
+  const errors: CallbackError[] = [];
+  zk.on('error', (err) => {
+    if (err instanceof CallbackError) errors.push(err);
+  });
+  return errors;
 }
 
 /** Resolves when `signal` aborts, with its reason. */
@@ -80,16 +63,49 @@ export class History {
   }
 }
 
-/**
- * Expires `zk`'s session on the server. New connections through its proxy are refused
- * meanwhile, so the client's immediate reconnect cannot win the session back before the
- * twin closes it; the twin connects to the server directly.
- */
-export async function expire(zk: ZooKeeperClient & { proxy?: FaultProxy }): Promise<void> {
-  zk.proxy?.refuse();
-  try {
-    await expireSession(zk, { connectString: inject('zkConnect') });
-  } finally {
-    zk.proxy?.heal();
+/** One leadership term: from taking the lead until its signal aborted (`end`). */
+export interface Interval {
+  who: string;
+  start: number;
+  end?: number;
+}
+
+/** What {@link electionLoop} runs. */
+export interface ElectionLoopOptions {
+  zk: ZooKeeperClient;
+  election: Election;
+  /** The candidate's name in the log. */
+  who: string;
+  /** Every term is pushed here when it starts; its `end` is set when its signal aborts. */
+  log: Interval[];
+  /** Called at the start of each term. */
+  onLeader: () => void;
+  /** Stops the loop (as does closing `zk`). */
+  stop: AbortSignal;
+  /** How long to wait for CONNECTED after a failed run before trying again (ms). */
+  reconnectTimeout: number;
+}
+
+/** Runs an Election like a service: one term after another (at most 1000), each held until its signal aborts. */
+export async function electionLoop(o: ElectionLoopOptions): Promise<void> {
+  const term = (signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const iv: Interval = { who: o.who, start: performance.now() };
+      o.log.push(iv);
+      const end = () => {
+        iv.end = performance.now();
+        resolve();
+      };
+      if (signal.aborted) end();
+      else signal.addEventListener('abort', end, { once: true });
+      o.onLeader();
+    });
+  for (let i = 0; i < 1_000 && !o.stop.aborted && !o.zk.closed; i++) {
+    try {
+      await o.election.run(term, { signal: o.stop });
+    } catch {
+      if (o.stop.aborted || o.zk.closed) return;
+      await o.zk.waitForState(ConnectionState.CONNECTED, { timeout: o.reconnectTimeout }).catch(() => {});
+    }
   }
 }

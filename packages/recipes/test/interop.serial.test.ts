@@ -1,24 +1,19 @@
 // Interop with the real peers on one server: Curator 5.4 (Debian libcurator-*-java) and
 // kazoo 2.8 (Debian python3-kazoo), in both directions.
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { inject, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Counter, Election, LeaderLatch, Lock, sortContenders, type LockOptions } from '../src/index.js';
 import { harness } from './helpers.js';
+import { CURATOR_JARS, PEERS, compileJavaPeer } from './peer-process.js';
 
 const h = harness();
-const PEERS = path.join(import.meta.dirname, 'peers');
-const JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
-  (j) => `/usr/share/java/${j}.jar`,
-);
-let classDir = '';
+let classPath = '';
 
 beforeAll(() => {
-  classDir = mkdtempSync(path.join(tmpdir(), 'zookit-curator-peer-'));
-  execFileSync('javac', ['-d', classDir, '-cp', JARS.join(':'), path.join(PEERS, 'CuratorPeer.java')]);
+  classPath = compileJavaPeer('CuratorPeer.java');
 }, 60_000);
 
 class Peer {
@@ -68,7 +63,7 @@ afterEach(() => {
 });
 
 function curator(chrootPath: string, mode: 'mutex' | 'selector' | 'latch', id: string): Peer {
-  const p = new Peer(spawn('java', ['-cp', [classDir, ...JARS].join(':'), 'CuratorPeer', inject('zkConnect'), chrootPath, mode, id]));
+  const p = new Peer(spawn('java', ['-cp', classPath, 'CuratorPeer', inject('zkConnect'), chrootPath, mode, id]));
   peers.push(p);
   return p;
 }
@@ -121,7 +116,7 @@ async function bothDirections(spawnPeer: (p: string) => Peer, zookit: (zk: Await
 // The peers are installed by scripts/ensure-zookeeper.sh (Debian's python3-kazoo and
 // libcurator-*-java); a missing one fails here rather than skipping quietly.
 beforeAll(() => {
-  const missing = JARS.filter((j) => !existsSync(j));
+  const missing = CURATOR_JARS.filter((j) => !existsSync(j));
   if (missing.length) throw new Error(`Curator peer jars missing: ${missing.join(', ')} (run scripts/ensure-zookeeper.sh)`);
   if (!existsSync('/usr/lib/python3/dist-packages/kazoo/recipe/lock.py')) throw new Error('kazoo is missing (apt-get install python3-kazoo)');
 });

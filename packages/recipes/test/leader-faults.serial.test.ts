@@ -7,6 +7,7 @@ import { parseMode, startEnsemble, type ZooKeeperEnsemble } from '@zookit/testin
 import { uniqueChroot } from '@zookit/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Election, Lock, sortContenders, type Lease } from '../src/index.js';
+import { electionLoop, type Interval } from './helpers.js';
 
 let ensemble: ZooKeeperEnsemble;
 let chroot = '';
@@ -137,12 +138,6 @@ describe('scenario 1: the ensemble leader is killed while H holds a Lock and W w
   }, 120_000);
 });
 
-interface Interval {
-  who: string;
-  start: number;
-  end?: number;
-}
-
 /** An Election participant on a single member, re-entering the election after each term (like a service). */
 class Candidate {
   zk!: ZooKeeperClient;
@@ -160,30 +155,7 @@ class Candidate {
     this.zk = await client(ensemble.servers[this.member]!.connectString, sessionTimeout);
     this.states = recordStates(this.zk);
     const election = new Election(this.zk, path, this.name);
-    this.#loop = (async () => {
-      for (let i = 0; i < 1_000 && !this.#stop.signal.aborted && !this.zk.closed; i++) {
-        try {
-          await election.run(
-            (signal) =>
-              new Promise<void>((resolve) => {
-                const iv: Interval = { who: this.name, start: performance.now() };
-                this.log.push(iv);
-                const end = () => {
-                  iv.end = performance.now();
-                  resolve();
-                };
-                if (signal.aborted) end();
-                else signal.addEventListener('abort', end, { once: true });
-                this.onLeader(this.name);
-              }),
-            { signal: this.#stop.signal },
-          );
-        } catch {
-          if (this.#stop.signal.aborted || this.zk.closed) return;
-          await this.zk.waitForState(ConnectionState.CONNECTED, { timeout: 30_000 }).catch(() => {});
-        }
-      }
-    })();
+    this.#loop = electionLoop({ zk: this.zk, election, who: this.name, log: this.log, onLeader: () => this.onLeader(this.name), stop: this.#stop.signal, reconnectTimeout: 30_000 });
     return this;
   }
 

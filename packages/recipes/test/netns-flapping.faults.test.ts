@@ -4,27 +4,20 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionState, type ZooKeeperClient } from '@zookit/client';
-import { checkCounter, checkExclusive, monotonicMs, OperationHistory, startEnsemble, type NamespaceEnsemble, type NamespaceMember } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkCounter, checkExclusive, monotonicMs, OperationHistory, type NamespaceEnsemble, type NamespaceMember } from '@zookit/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Counter, DistributedQueue, Election, Lock, OutcomeUnknownError, type StopConsuming } from '../src/index.js';
-import { CLIENT_SCRIPTS, clientOn, ephemeralsBySession, hostsFirst, logHold, ms, requireBuilt } from './netns-helpers.js';
+import { ephemeralsBySession } from '../../../test-support/zk-dump.ts';
+import { CLIENT_SCRIPTS, clientOn, hostsFirst, logHold, ms, requireBuilt, sharedNamespaceEnsemble } from './netns-helpers.js';
 
 const SESSION = 4_000;
 const FLAP_FOR_MS = 60_000;
+beforeAll(requireBuilt);
+const shared = sharedNamespaceEnsemble({ size: 3 });
+const { opened } = shared;
 let ens: NamespaceEnsemble;
-const opened: ZooKeeperClient[] = [];
-
-beforeAll(async () => {
-  requireBuilt();
-  ens = await startEnsemble({ size: 3, network: 'namespaces' });
-}, 90_000);
-afterEach(async () => {
-  await ens.heal();
-  await Promise.all(opened.splice(0).map((c) => c.close().catch(() => {})));
-  await ens.waitForQuorum(30_000);
-}, 60_000);
-afterAll(async () => {
-  await ens?.stop();
+beforeAll(() => {
+  ens = shared.current;
 });
 
 async function connected(zk: ZooKeeperClient): Promise<void> {
@@ -169,10 +162,10 @@ describe('scenario 4: the leader isolated and healed every few seconds under loc
     // Every workload session closed: none of them may keep an ephemeral.
     await Promise.all(zks.map((z) => z.close()));
     const deadline = monotonicMs() + SESSION + 5_000;
-    let leaked = await ephemeralsBySession(ens);
+    let leaked = await ephemeralsBySession(ens.servers);
     for (let k = 0; k < 100 && monotonicMs() < deadline && sessions.some((s) => leaked.has(s)); k++) {
       await sleep(250);
-      leaked = await ephemeralsBySession(ens);
+      leaked = await ephemeralsBySession(ens.servers);
     }
     const leakedNodes = sessions.flatMap((s) => [...(leaked.get(s) ?? [])]);
     const left = [...(await admin.getChildren('/s4/lock')), ...(await admin.getChildren('/s4/election'))];

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConnectionState, ZooKeeperClient } from '@zookit/client';
-import { monotonicMs, type NamespaceEnsemble, type NamespaceMember, type OperationHistory } from '@zookit/testing';
+import { monotonicMs, startEnsemble, type NamespaceEnsemble, type NamespaceMember, type OperationHistory, type StartEnsembleOptions } from '@zookit/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Lease } from '../src/index.js';
 
 /** Scripts run by `ensemble.spawnClient` (they import the workspace's built `dist/`). */
@@ -91,24 +92,26 @@ export function logHold(history: OperationHistory, process: string, lease: Lease
   return { endHold: () => end(monotonicMs()), abortedAt: () => abortedAt };
 }
 
-/** Sessions listed with ephemerals by `dump` on any member: `0x…` → paths. */
-export async function ephemeralsBySession(ens: NamespaceEnsemble): Promise<Map<string, Set<string>>> {
-  const owners = new Map<string, Set<string>>();
-  for (const m of ens.servers) {
-    const dump = await m.fourLetterWord('dump', 5_000).catch(() => '');
-    let current: string | undefined;
-    for (const line of dump.split('\n')) {
-      const s = /^\s*(0x[0-9a-f]+):?\s*$/i.exec(line);
-      if (s) {
-        current = `0x${BigInt(s[1]!).toString(16)}`;
-        if (!owners.has(current)) owners.set(current, new Set());
-      } else if (current && /^\s+\//.test(line)) owners.get(current)!.add(line.trim());
-      else if (!/^\s/.test(line)) current = undefined;
-    }
-  }
-  for (const [k, v] of owners) if (v.size === 0) owners.delete(k);
-  return owners;
-}
-
 /** Round to whole ms for the reports. */
 export const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : `${Math.round(x)} ms`);
+
+/**
+ * One ensemble in network namespaces for the file: started before its tests, stopped after
+ * them; after each test every cut is healed, the clients pushed to `opened` are closed, and
+ * the quorum is awaited. `current` is set once the file's `beforeAll` hooks ran.
+ */
+export function sharedNamespaceEnsemble(options: Omit<StartEnsembleOptions, 'network'>): { current: NamespaceEnsemble; opened: ZooKeeperClient[] } {
+  const shared = { opened: [] } as unknown as { current: NamespaceEnsemble; opened: ZooKeeperClient[] };
+  beforeAll(async () => {
+    shared.current = await startEnsemble({ ...options, network: 'namespaces' });
+  }, 90_000);
+  afterEach(async () => {
+    await shared.current.heal();
+    await Promise.all(shared.opened.splice(0).map((c) => c.close().catch(() => {})));
+    await shared.current.waitForQuorum(30_000);
+  }, 60_000);
+  afterAll(async () => {
+    await shared.current?.stop();
+  });
+  return shared;
+}

@@ -2,28 +2,20 @@
 // kernel): scenario 1 (the leader cut off from both followers while its clients still
 // reach it), 2 (a read-only client whose server is in the minority) and 3 (one-way cuts).
 import { ConnectionState, NotReadOnlyError, type ZooKeeperClient } from '@zookit/client';
-import { checkExclusive, monotonicMs, OperationHistory, startEnsemble, type NamespaceEnsemble, type NamespaceMember } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkExclusive, monotonicMs, OperationHistory, type NamespaceEnsemble, type NamespaceMember } from '@zookit/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Lock, type Lease, type OwnershipLostError } from '../src/index.js';
-import { clientOn, firstAt, logHold, memberOf, ms, recordStates } from './netns-helpers.js';
+import { clientOn, firstAt, logHold, memberOf, ms, recordStates, sharedNamespaceEnsemble } from './netns-helpers.js';
 
 const SESSION = 6_000;
+// readOnly: a member cut from the quorum serves read-only clients (scenario 2); a new
+// session on a read-only server must be a local one (without them it answers NOTREADONLY).
+// Sessions that create ephemerals (every lock client here) are upgraded to global ones.
+const shared = sharedNamespaceEnsemble({ size: 3, readOnly: true, extraConfig: ['localSessionsEnabled=true', 'localSessionsUpgradingEnabled=true'] });
+const { opened } = shared;
 let ens: NamespaceEnsemble;
-const opened: ZooKeeperClient[] = [];
-
-beforeAll(async () => {
-  // readOnly: a member cut from the quorum serves read-only clients (scenario 2); a new
-  // session on a read-only server must be a local one (without them it answers NOTREADONLY).
-  // Sessions that create ephemerals (every lock client here) are upgraded to global ones.
-  ens = await startEnsemble({ size: 3, network: 'namespaces', readOnly: true, extraConfig: ['localSessionsEnabled=true', 'localSessionsUpgradingEnabled=true'] });
-}, 90_000);
-afterEach(async () => {
-  await ens.heal();
-  await Promise.all(opened.splice(0).map((c) => c.close().catch(() => {})));
-  await ens.waitForQuorum(30_000);
-}, 60_000);
-afterAll(async () => {
-  await ens?.stop();
+beforeAll(() => {
+  ens = shared.current;
 });
 
 async function roles(): Promise<{ leader: NamespaceMember; followers: [NamespaceMember, NamespaceMember] }> {

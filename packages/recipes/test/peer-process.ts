@@ -7,7 +7,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const PEERS = path.join(import.meta.dirname, 'peers');
-const CURATOR_JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
+/** The Curator 5.4 and ZooKeeper client jars the Java peers run with (Debian's libcurator-*-java). */
+export const CURATOR_JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
   (j) => `/usr/share/java/${j}.jar`,
 );
 

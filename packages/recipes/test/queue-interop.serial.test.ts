@@ -2,25 +2,19 @@
 // DistributedPriorityQueue / DistributedDelayQueue with a lock path (Debian
 // libcurator-*-java) and kazoo 2.8's LockingQueue (python3-kazoo), in both directions and
 // consuming side by side.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DistributedQueue } from '../src/index.js';
 import { harness } from './helpers.js';
+import { PEERS, compileJavaPeer } from './peer-process.js';
 
 const h = harness();
-const PEERS = path.join(import.meta.dirname, 'peers');
-const JARS = ['curator-client', 'curator-framework', 'curator-recipes', 'zookeeper', 'zookeeper-jute', 'slf4j-api', 'slf4j-nop', 'guava'].map(
-  (j) => `/usr/share/java/${j}.jar`,
-);
-let classDir = '';
+let classPath = '';
 
 beforeAll(() => {
-  classDir = mkdtempSync(path.join(tmpdir(), 'zookit-queue-peer-'));
-  execFileSync('javac', ['-d', classDir, '-cp', JARS.join(':'), path.join(PEERS, 'QueuePeer.java')]);
+  classPath = compileJavaPeer('QueuePeer.java');
 }, 60_000);
 
 /** A peer process; collects its `ITEM <data>` lines. */
@@ -53,7 +47,7 @@ afterEach(() => {
 });
 
 function curator(queuePath: string, lockPath: string, kind: 'plain' | 'priority' | 'delay', mode: 'produce' | 'consume', count: number): Peer {
-  const args = ['-cp', [classDir, ...JARS].join(':'), 'QueuePeer', inject('zkConnect'), queuePath, lockPath, kind, mode, String(count)];
+  const args = ['-cp', classPath, 'QueuePeer', inject('zkConnect'), queuePath, lockPath, kind, mode, String(count)];
   const p = new Peer(spawn('java', args));
   peers.push(p);
   return p;

@@ -1,31 +1,14 @@
 // DistributedQueue on a real server: order, priority, delay, at-least-once acknowledgement,
 // re-queue and delete on a failing handler, at-most-once take, bad arguments.
-import { CallbackError, ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ClientClosedError, InvalidArgumentError } from '@zookit/client';
+import { describe, expect, it } from 'vitest';
 import { DistributedQueue, RecipeTimeoutError, type QueueItem } from '../src/index.js';
 import { decodeEnvelope, encodeEnvelope, queueFormat } from '../src/queue/format.js';
-import { harness } from './helpers.js';
+import { callbackErrors, harness, noUnhandledRejections } from './helpers.js';
 
 const h = harness();
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
-});
-
-function callbackErrors(zk: ZooKeeperClient): CallbackError[] {
-  const errors: CallbackError[] = [];
-  zk.on('error', (err) => {
-    if (err instanceof CallbackError) errors.push(err);
-  });
-  return errors;
-}
+noUnhandledRejections();
 
 const FORMATS = [
   { format: 'zookit' as const, items: '/q/items', locks: '/q/locks' },

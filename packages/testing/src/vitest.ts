@@ -11,12 +11,23 @@
  * import { uniqueChroot } from '@zookit/testing/vitest';
  * const connectString = inject('zkConnect') + uniqueChroot();
  * ```
+ * Or let {@link chrootClients} make the clients of each test in a fresh chroot, and close them after it.
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startServer, type StartServerOptions } from './server.js';
+
+export {
+  chrootClients,
+  expireSharedSession,
+  uniqueChroot,
+  type ChrootClient,
+  type ChrootClientConfig,
+  type ChrootClientOptions,
+  type ChrootClients,
+  type ProxiedClient,
+} from './chroot-clients.js';
 
 declare module 'vitest' {
   /** Values provided by the `@zookit/testing/vitest` global setup. */
@@ -44,14 +55,3 @@ export async function globalSetup(project: Pick<TestProject, 'provide'>, options
 }
 
 export default globalSetup;
-
-/**
- * A fresh chroot path for one test, `/<prefix>-<12 hex chars>`, so tests sharing a server
- * never see each other's nodes. Append it to the connect string.
- *
- * @param prefix - first part of the name (default `t`; letters, digits, `-` and `_`)
- */
-export function uniqueChroot(prefix = 't'): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(prefix)) throw new RangeError(`uniqueChroot prefix must match [A-Za-z0-9_-]+, got ${JSON.stringify(prefix)}`);
-  return `/${prefix}-${randomBytes(6).toString('hex')}`;
-}

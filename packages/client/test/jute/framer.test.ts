@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FrameTooLargeError, ProtocolError } from '../../src/errors.js';
 import { Framer } from '../../src/transport/framer.js';
-import { cat, framed, i32 } from './bytes.js';
+import { cat, framed, i32 } from '../../../../test-support/jute-bytes.ts';
 
 function collect(max = 1024) {
   const frames: Buffer[] = [];

@@ -16,7 +16,9 @@ import { readMulti, type MultiOp } from '../../src/transaction.js';
 import { TransactionBuilder } from '../../src/transaction-builder.js';
 import type { Transaction } from '../../src/types.js';
 import type { Stat } from '../../src/types.js';
-import { bool, buf, cat, encode, framed, hex, i32, i64, ustr, vstr } from './bytes.js';
+import { bool, buf, cat, framed, hex, i32, i64, ustr, vstr, encoderFor } from '../../../../test-support/jute-bytes.ts';
+
+const encode = encoderFor((size) => new Writer(size));
 
 const STAT: Stat = {
   czxid: 0x1_0000_0002n, mzxid: 0x1_0000_0003n, ctime: 1_700_000_000_000, mtime: 1_700_000_000_001,

@@ -1,6 +1,14 @@
-// Hand-built jute bytes for golden vectors. Deliberately independent of the
-// codec under test: everything here is plain Buffer arithmetic.
-import { Writer } from '@zookit/protocol';
+// Hand-built jute bytes for golden vectors (the protocol's and the client's codec tests).
+// Deliberately independent of the codec under test: everything here is plain Buffer
+// arithmetic, and `encoderFor` takes the Writer to check.
+
+/** What {@link encoderFor} needs of the codec's Writer. */
+interface FrameWriter {
+  /** The frame: a 4-byte length prefix, then the body. */
+  frame(): Buffer;
+  /** The body's length. */
+  readonly length: number;
+}
 
 export function i32(v: number): Buffer {
   const b = Buffer.alloc(4);
@@ -46,14 +54,19 @@ export function framed(body: Buffer): Buffer {
   return Buffer.concat([i32(body.length), body]);
 }
 
-/** Encode with the codec's Writer; returns the body (the frame without its length prefix), checking the prefix. */
-export function encode(fn: (w: Writer) => void, initialSize?: number): Buffer {
-  const w = new Writer(initialSize);
-  fn(w);
-  const frame = w.frame();
-  const len = frame.readInt32BE(0);
-  if (len !== frame.length - 4 || len !== w.length) throw new Error(`bad length prefix ${len} for a ${frame.length - 4}-byte body`);
-  return Buffer.from(frame.subarray(4));
+/**
+ * An `encode(fn, initialSize?)` that writes with a new Writer from `make` and returns the body
+ * (the frame without its length prefix), checking the prefix.
+ */
+export function encoderFor<W extends FrameWriter>(make: (initialSize?: number) => W): (fn: (w: W) => void, initialSize?: number) => Buffer {
+  return (fn, initialSize) => {
+    const w = make(initialSize);
+    fn(w);
+    const frame = w.frame();
+    const len = frame.readInt32BE(0);
+    if (len !== frame.length - 4 || len !== w.length) throw new Error(`bad length prefix ${len} for a ${frame.length - 4}-byte body`);
+    return Buffer.from(frame.subarray(4));
+  };
 }
 
 export function hex(s: string): Buffer {
