@@ -22,6 +22,8 @@ describe('TreeCache', () => {
     expect(events.at(-1)).toEqual({ type: 'initialized' });
 
     await writer!.create('/app/c', 'c1');
+    // Seen before it changes: a create and a set read back together are one 'created' with the newer data.
+    await expect.poll(() => cache.get('/app/c')?.data?.toString()).toBe('c1');
     await writer!.set('/app/c', 'c2');
     await writer!.create('/app/c/d', 'd');
     await writer!.delete('/app/a', { recursive: true });
