@@ -61,12 +61,15 @@ export class OwnershipLostError extends ZooKitError {
 /** A recipe method was called in a state where it cannot work (e.g. `acquire()` while already held). */
 export class RecipeStateError extends ZooKitError {}
 
-/** A counter update's reply was lost and the node changed meanwhile: it may or may not have been applied. */
+/**
+ * A write's reply was lost and what the server holds cannot tell whether it was applied: a
+ * counter update (the node changed meanwhile), a queue put (a sequential create), a take's delete.
+ */
 export class OutcomeUnknownError extends ZooKitError {
-  /** The counter's path. */
+  /** The path written (for a put, the item's name prefix). */
   readonly path: string;
-  constructor(path: string, cause: unknown) {
-    super(`outcome of the update of ${path} is unknown (the reply was lost and the node changed)`, { cause });
+  constructor(path: string, cause: unknown, why = 'the reply was lost and the node changed') {
+    super(`outcome of the write to ${path} is unknown (${why})`, { cause });
     this.path = path;
   }
 }

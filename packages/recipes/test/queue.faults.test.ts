@@ -7,11 +7,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConnectionState } from '@zookit/client';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { DistributedQueue, OwnershipLostError } from '../src/index.js';
+import { DistributedQueue, OutcomeUnknownError, OwnershipLostError } from '../src/index.js';
 import { aborted, expire, harness } from './helpers.js';
 
 const h = harness();
 const WORKER = path.join(import.meta.dirname, 'peers', 'queue_worker.mjs');
+const CREATE = 1;
 
 /** Handler starts per datum. */
 class Tally {
@@ -24,6 +25,24 @@ class Tally {
     return [...this.starts].filter(([, n]) => n > 1).map(([d]) => d);
   }
 }
+
+describe('DistributedQueue: a put whose reply is lost', () => {
+  it('rejects with OutcomeUnknownError (not a bare connection loss): the item may be there, and here it is', async () => {
+    const [zk] = await h.clients(1, { sessionTimeout: 4_000, proxy: true });
+    const q = new DistributedQueue(zk!, '/fq-put');
+    await q.put('first'); // the queue's nodes exist: the next put is one create
+    const cut = zk!.proxy!.cutAfterRequest(CREATE);
+    const err = await q.put('second').then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect((err as OutcomeUnknownError).path).toMatch(/^\/fq-put\/items\/item-/);
+    expect(await cut.fired).toBeDefined();
+    await zk!.waitForState(ConnectionState.CONNECTED, { timeout: 10_000 });
+    // The cut comes after the server applied the create: both items are in the queue.
+    const items = await zk!.getChildren('/fq-put/items');
+    const data = await Promise.all(items.map(async (i) => (await zk!.get(`/fq-put/items/${i}`)).data.toString()));
+    expect(data.sort()).toEqual(['first', 'second']);
+  });
+});
 
 describe('DistributedQueue: session expired mid-item', () => {
   it('the handler signal aborts (lost), another consumer gets the held items, the stale acknowledgement fails; 0 lost, duplicates = the held items', async () => {

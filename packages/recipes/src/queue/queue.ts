@@ -95,6 +95,7 @@ export class DistributedQueue {
   /**
    * Adds an item; resolves with its node name.
    * @throws InvalidArgumentError for data that is not bytes, or a priority/delay the format cannot hold
+   * @throws OutcomeUnknownError when the create's reply was lost: the item may or may not be in the queue
    */
   async put(data: Buffer | Uint8Array | string, options: PutOptions = {}): Promise<string> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : undefined;
@@ -108,12 +109,19 @@ export class DistributedQueue {
     const payload = this.#fmt.encode(bytes);
     await this.#ensure();
     const itemPrefix = joinPath(this.#fmt.items, prefix);
-    const created = await this.#zk.create(itemPrefix, payload, { sequential: true }).catch(async (err: unknown) => {
-      if (!(err instanceof NoNodeError)) throw err;
-      await this.#ensure(true); // the queue was deleted meanwhile
-      return this.#zk.create(itemPrefix, payload, { sequential: true });
-    });
-    return created.slice(created.lastIndexOf('/') + 1);
+    const create = () => this.#zk.create(itemPrefix, payload, { sequential: true });
+    try {
+      const created = await create().catch(async (err: unknown) => {
+        if (!(err instanceof NoNodeError)) throw err;
+        await this.#ensure(true); // the queue was deleted meanwhile
+        return create();
+      });
+      return created.slice(created.lastIndexOf('/') + 1);
+    } catch (err) {
+      // A sequential name is chosen by the server: a lost reply leaves no way to find out whether it made one.
+      if (isTransient(err)) throw new OutcomeUnknownError(itemPrefix, err, 'the reply to the sequential create was lost');
+      throw err;
+    }
   }
 
   /**
@@ -219,7 +227,7 @@ export class DistributedQueue {
       if (!isTransient(err)) throw err;
       await untilConnected(this.#zk);
       if ((await this.#zk.exists(path)) !== null) return undefined; // not deleted: tried again by the caller's next round
-      throw new OutcomeUnknownError(path, err);
+      throw new OutcomeUnknownError(path, err, 'the reply to the delete was lost and the item is gone');
     }
     let payloads: Buffer[];
     try {
