@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// zookit against an earlier zookit: the same workloads from two checkouts, alternating run by run.
+// zookit against an earlier zookit, from two checkouts. Both checkouts must be built.
 //
 //   node bench/scripts/ab.mjs --base ../baseline [--rounds 6] [--only pget,pcreate]
+//   node bench/scripts/ab.mjs --base ../baseline --inproc [--rounds 12] [--count 20000] [--window 1000]
 //
-// Each round runs `bench/run.mjs --rounds 1 --clients zookit` once in the base checkout and once in
-// this one (the order flips every round, so drift in the machine's load hits both alike); each run
-// starts its own server and its own child processes. Both checkouts must be built. Prints, per row,
+// By default each round runs `bench/run.mjs --rounds 1 --clients zookit` once in the base checkout
+// and once in this one (the order flips every round, so drift in the machine's load hits both
+// alike); each run starts its own server and its own child processes. With --inproc, both
+// checkouts' clients run in this one process against one server, batch by batch (inproc.mjs):
+// finer, and blind to any difference between the two checkouts' bench harnesses. Prints, per row,
 // the median over the rounds for base and head and the ratio head ÷ base.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -21,10 +24,15 @@ const opt = (name, dflt) => {
 const head = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const baseArg = opt('--base', undefined);
 if (!baseArg) {
-  console.error('usage: node bench/scripts/ab.mjs --base DIR [--rounds N] [--only w1,w2]');
+  console.error('usage: node bench/scripts/ab.mjs --base DIR [--rounds N] [--only w1,w2] | --base DIR --inproc [--rounds N] [--count N] [--window N]');
   process.exit(2);
 }
 const base = path.resolve(baseArg);
+if (argv.includes('--inproc')) {
+  const { inProcess } = await import('./inproc.mjs');
+  await inProcess({ base, head, rounds: Number(opt('--rounds', '12')), count: Number(opt('--count', '20000')), window: Number(opt('--window', '1000')) });
+  process.exit(0);
+}
 const rounds = Number(opt('--rounds', '6'));
 const only = opt('--only', 'pget,pcreate');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'zookit-ab-'));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerStartError, ZooKitTestingError } from './errors.js';
-import { parseMode } from './four-letter-word.js';
+import { modeOf } from './four-letter-word.js';
 import type { LocalInstallation } from './installation.js';
 import { allocatePorts } from './ports.js';
 import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble-types.js';
@@ -28,17 +28,8 @@ class Member extends LocalServer implements EnsembleMember {
   }
 }
 
-async function modesOf(members: readonly Member[]): Promise<(string | undefined)[]> {
-  return Promise.all(
-    members.map(async (m) => {
-      if (!m.running || m.paused) return undefined;
-      try {
-        return parseMode(await m.fourLetterWord('srvr', 1000));
-      } catch {
-        return undefined;
-      }
-    }),
-  );
+function modesOf(members: readonly Member[]): Promise<(string | undefined)[]> {
+  return Promise.all(members.map(modeOf));
 }
 
 class Ensemble implements ZooKeeperEnsemble {

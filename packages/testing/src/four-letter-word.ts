@@ -61,3 +61,13 @@ export function parseMode(srvr: string): string | undefined {
   const m = /^Mode:\s*(\S+)/m.exec(srvr);
   return m?.[1];
 }
+
+/** A member's mode by `srvr` (1 s), or undefined when it is stopped, paused or does not answer. */
+export async function modeOf(m: { running: boolean; paused: boolean; fourLetterWord(word: string, timeoutMs?: number): Promise<string> }): Promise<string | undefined> {
+  if (!m.running || m.paused) return undefined;
+  try {
+    return parseMode(await m.fourLetterWord('srvr', 1000));
+  } catch {
+    return undefined;
+  }
+}

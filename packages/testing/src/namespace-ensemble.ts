@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZooKitTestingError } from './errors.js';
 import type { EnsembleMember, StartEnsembleOptions, ZooKeeperEnsemble } from './ensemble-types.js';
-import { parseMode } from './four-letter-word.js';
+import { modeOf } from './four-letter-word.js';
 import { NamespaceNetwork, partitionPairs, type NetEndpoint } from './netns.js';
 import { baseConfigLines, baseJvmArgs, ensembleSetup } from './server-args.js';
 import { LocalServer, type LocalServerInit } from './server.js';
@@ -80,15 +80,6 @@ class Member extends LocalServer implements NamespaceMember {
   }
   readonly quorumPort = QUORUM_PORT;
   readonly electionPort = ELECTION_PORT;
-}
-
-async function modeOf(m: Member): Promise<string | undefined> {
-  if (!m.running || m.paused) return undefined;
-  try {
-    return parseMode(await m.fourLetterWord('srvr', 1000));
-  } catch {
-    return undefined;
-  }
 }
 
 class Ensemble implements NamespaceEnsemble {
