@@ -2,13 +2,15 @@
 // zookit against an earlier zookit, from two checkouts. Both checkouts must be built.
 //
 //   node bench/scripts/ab.mjs --base ../baseline [--rounds 6] [--only pget,pcreate]
-//   node bench/scripts/ab.mjs --base ../baseline --inproc [--rounds 12] [--count 20000] [--window 1000]
+//   node bench/scripts/ab.mjs --base ../baseline --inproc [--pin] [--stub] [--rounds 12] [--count 20000] [--window 1000]
 //
 // By default each round runs `bench/run.mjs --rounds 1 --clients zookit` once in the base checkout
 // and once in this one (the order flips every round, so drift in the machine's load hits both
 // alike); each run starts its own server and its own child processes. With --inproc, both
 // checkouts' clients run in this one process against one server, batch by batch (inproc.mjs):
-// finer, and blind to any difference between the two checkouts' bench harnesses. Prints, per row,
+// finer, and blind to any difference between the two checkouts' bench harnesses (--pin: the server
+// on the last CPU, the clients on the first, with taskset; --stub: stub-server.mjs's canned replies
+// instead of ZooKeeper, for the client's own CPU per request). Prints, per row,
 // the median over the rounds for base and head and the ratio head ÷ base.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ if (!baseArg) {
 const base = path.resolve(baseArg);
 if (argv.includes('--inproc')) {
   const { inProcess } = await import('./inproc.mjs');
-  await inProcess({ base, head, rounds: Number(opt('--rounds', '12')), count: Number(opt('--count', '20000')), window: Number(opt('--window', '1000')) });
+  await inProcess({ base, head, rounds: Number(opt('--rounds', '12')), count: Number(opt('--count', '20000')), window: Number(opt('--window', '1000')), pin: argv.includes('--pin'), stub: argv.includes('--stub') });
   process.exit(0);
 }
 const rounds = Number(opt('--rounds', '6'));

@@ -2,13 +2,34 @@
 // each with its own session to one server, taking turns batch by batch (pipelined sequential
 // creates of 100 B, then pipelined gets), the order flipping every round. CPU per op is the
 // process's user+system time over the batch (the other client is idle meanwhile).
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** A real ZooKeeper from @zookit/testing, or (stub) stub-server.mjs in a process of its own. */
+async function startTarget(head, stub) {
+  if (!stub) {
+    const { startServer } = await import(pathToFileURL(path.join(head, 'packages/testing/dist/index.js')).href);
+    return startServer({ jvmFastStart: false, jvmFlags: ['-Xmx1g'], extraConfig: ['maxClientCnxns=0'] });
+  }
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./stub-server.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  return { pid: child.pid, connectString: `127.0.0.1:${/PORT (\d+)/.exec(line)[1]}`, stop: async () => child.stdin.end() };
+}
 
 /** Runs the comparison and prints its table. */
-export async function inProcess({ base, head, rounds, count, window }) {
-  const { startServer } = await import(pathToFileURL(path.join(head, 'packages/testing/dist/index.js')).href);
-  const server = await startServer({ jvmFastStart: false, jvmFlags: ['-Xmx1g'], extraConfig: ['maxClientCnxns=0'] });
+export async function inProcess({ base, head, rounds, count, window, pin, stub }) {
+  const server = await startTarget(head, stub);
+  // With two or more CPUs: the server's threads on the last CPU, this process on the first, so
+  // the two do not take turns on one core (the main source of noise in a pipelined batch).
+  const cpus = availableParallelism();
+  if (pin && cpus >= 2 && server.pid) {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpus - 1), String(server.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  }
   const clientOf = async (tree) => (await import(pathToFileURL(path.join(tree, 'packages/client/dist/index.js')).href)).ZooKeeperClient;
   const cpuMicros = () => {
     const u = process.cpuUsage();
@@ -78,14 +99,21 @@ export async function inProcess({ base, head, rounds, count, window }) {
   };
   const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
   const range = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
-  console.log(`base ${base} · head ${head} · one process, one server · ${rounds} rounds × ${count} requests, window ${window}, alternating`);
-  console.log('| row | base (median, min–max) | head (median, min–max) | head ÷ base |');
+  console.log(`base ${base} · head ${head} · one process, one ${stub ? 'stub server (canned replies)' : 'server'}${pin ? ' (pinned to separate CPUs)' : ''} · ${rounds} rounds × ${count} requests, window ${window}, alternating`);
+  // A round's two batches ran back to back against the same server: their ratio cancels the drift
+  // between rounds, so the median of the per-round ratios is the figure to read.
+  const quartiles = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `${s[Math.floor((s.length - 1) / 4)].toFixed(3)}–${s[Math.ceil(((s.length - 1) * 3) / 4)].toFixed(3)}`;
+  };
+  console.log('| row | base (median, min–max) | head (median, min–max) | head ÷ base, median of the rounds (quartiles) |');
   console.log('|---|---|---|---|');
   for (const [w, label] of [['create', 'pipelined create (seq, 100 B)'], ['get', 'pipelined get']]) {
     for (const [k, unit, dir] of [['ops', 'ops/s', '↑'], ['cpu', 'client CPU µs/op', '↓']]) {
       const b = sides.base[w].map((x) => x[k]);
       const h = sides.head[w].map((x) => x[k]);
-      console.log(`| ${label}, ${unit} ${dir} | ${fmt(median(b))} (${range(b)}) | ${fmt(median(h))} (${range(h)}) | ${(median(h) / median(b)).toFixed(3)} |`);
+      const ratios = h.map((x, i) => x / b[i]);
+      console.log(`| ${label}, ${unit} ${dir} | ${fmt(median(b))} (${range(b)}) | ${fmt(median(h))} (${range(h)}) | ${median(ratios).toFixed(3)} (${quartiles(ratios)}) |`);
     }
   }
 }
