@@ -3,6 +3,8 @@
  * `main()` runs it in-process (for tests and embedding).
  * @packageDocumentation
  */
-export { main, runLine, VERSION, type Io } from './main.js';
+export { main, VERSION } from './main.js';
+export { runLine } from './run-line.js';
+export type { Io } from './io.js';
 export { ExitCode, UsageError, CliError, InterruptedError } from './errors.js';
 export type { Writer } from './output.js';

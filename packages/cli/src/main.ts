@@ -3,20 +3,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { connectConfig, type GlobalOptions } from './config.js';
 import { Context } from './context.js';
 import { ExitCode, UsageError, describeError, exitCodeFor } from './errors.js';
-import { Output, type Writer } from './output.js';
-import { dispatch } from './registry.js';
+import { Output } from './output.js';
+import type { Io } from './io.js';
+import { runLine } from './run-line.js';
 import { splitCommands } from './tokenize.js';
 import './commands/index.js';
-
-/** The streams and environment `zk` runs with (the process's, or a test's). */
-export interface Io {
-  stdout: Writer & { isTTY?: boolean };
-  stderr: Writer;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  env: Record<string, string | undefined>;
-  /** Aborted on Ctrl-C (SIGINT) outside the shell: cancels the running command. */
-  signal?: AbortSignal;
-}
 
 /** The version printed by `zk --version`. */
 export const VERSION = '0.1.0';
@@ -91,16 +82,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await runShell(ctx, io, { historyFile: options.historyFile });
   } finally {
     await ctx.closeAll();
-  }
-}
-
-/** Runs one command; failures are printed and become the exit code. */
-export async function runLine(ctx: Context, words: readonly string[]): Promise<number> {
-  try {
-    return (await dispatch(ctx, words)) ?? ExitCode.OK;
-  } catch (err) {
-    ctx.out.error(err);
-    return exitCodeFor(err);
   }
 }
 

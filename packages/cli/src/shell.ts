@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import { ConnectionState } from '@zookit/client';
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
-import { runLine, type Io } from './main.js';
+import type { Io } from './io.js';
+import { runLine } from './run-line.js';
 import { commands } from './registry.js';
 import { splitCommands } from './tokenize.js';
 

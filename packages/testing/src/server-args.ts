@@ -1,5 +1,4 @@
 // The JVM arguments and zoo.cfg lines every server shares, from its options (not exported from the entry).
-import type { StartEnsembleOptions } from './ensemble-types.js';
 import { ZooKeeperNotFoundError } from './errors.js';
 import { findLocalInstallation, type LocalInstallation } from './installation.js';
 import { DEFAULT_FOUR_LETTER_WORDS, type ServerConfigOptions } from './server-config.js';
@@ -52,7 +51,7 @@ export function baseConfigLines(options: ServerConfigOptions, dataDir: string, c
 }
 
 /** Checks an ensemble's options and finds the local installation its members run from (either network). */
-export function ensembleSetup(options: StartEnsembleOptions): { size: number; install: LocalInstallation } {
+export function ensembleSetup(options: ServerConfigOptions & { size?: number | undefined }): { size: number; install: LocalInstallation } {
   validateOptions(options);
   const size = options.size ?? 3;
   if (!Number.isInteger(size) || size < 1 || size > 9) throw new RangeError(`ensemble size must be 1..9, got ${size}`);
