@@ -58,7 +58,6 @@ export class Session {
   readonly #held: HeldSession;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #reconnectNow = false;
-  #closingAnnounced = false;
   #startWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
   /** While closing: called when the socket is gone. */
   #socketGone: (() => void) | null = null;
@@ -152,7 +151,7 @@ export class Session {
   async close(reason: Error = new ClientClosedError()): Promise<void> {
     if (this.#phase === 'closed') return;
     if (this.#phase === 'closing') return this.#closed.promise;
-    this.#announceClosing();
+    this.#hooks.onClosing();
     const t = this.#phase === 'connected' ? this.#transport : null;
     // Sent while still 'connected', so it goes out now, behind what is in flight.
     const closing = t ? this.#requests.enqueue(OpCode.closeSession, 'closeSession', undefined, () => {}, () => undefined, 0, undefined, t) : null;
@@ -170,15 +169,9 @@ export class Session {
     this.#finishClose(reason);
   }
 
-  #announceClosing(): void {
-    if (this.#closingAnnounced) return;
-    this.#closingAnnounced = true;
-    this.#hooks.onClosing();
-  }
-
   #finishClose(reason: Error): void {
     if (this.#phase === 'closed') return;
-    this.#announceClosing();
+    if (this.#phase !== 'closing') this.#hooks.onClosing(); // close() said it already
     this.#enter('closed');
     this.#connectTrace.ended('closed', undefined);
     if (this.#held.id !== 0n) publishSession(() => ({ event: 'closed', sessionId: hexId(this.#held.id) }));
