@@ -1,6 +1,7 @@
 import { CallbackError, ConnectionState, ZooKeeperClient } from '@zookit/client';
+import { fourLetterWord } from '@zookit/testing';
 import { chrootClients } from '@zookit/testing/vitest';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeEach, expect, inject } from 'vitest';
 import type { Election } from '../src/index.js';
 
 /** Per-test harness: clients chrooted to one fresh path per test, optionally through a FaultProxy, closed after it. */
@@ -108,4 +109,14 @@ export async function electionLoop(o: ElectionLoopOptions): Promise<void> {
       await o.zk.waitForState(ConnectionState.CONNECTED, { timeout: o.reconnectTimeout }).catch(() => {});
     }
   }
+}
+
+/** Watched paths (one line per path and session) under `prefix`, from `wchc`. */
+export async function watchedUnder(prefix: string): Promise<string[]> {
+  const [host, port] = inject('zkConnect').split(':');
+  const out = await fourLetterWord(host!, Number(port), 'wchc');
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l === prefix || l.startsWith(`${prefix}/`));
 }

@@ -1,22 +1,11 @@
-import { fourLetterWord } from '@zookit/testing';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Lock, type Lease } from '../src/index.js';
 import { contenderStats } from '../src/contender.js';
-import { harness } from './helpers.js';
+import { harness, watchedUnder } from './helpers.js';
 
 const h = harness();
 const WAITERS = 20;
 const SESSIONS = 5;
-
-/** Watched paths per session from `wchc`, restricted to paths under `prefix`. */
-async function watchedUnder(prefix: string): Promise<string[]> {
-  const [host, port] = inject('zkConnect').split(':');
-  const out = await fourLetterWord(host!, Number(port), 'wchc');
-  return out
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l === prefix || l.startsWith(`${prefix}/`));
-}
 
 const seqOf = (path: string) => Number(path.slice(-10));
 

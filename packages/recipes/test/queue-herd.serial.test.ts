@@ -5,7 +5,7 @@
 import { fourLetterWord } from '@zookit/testing';
 import { describe, expect, inject, it } from 'vitest';
 import { DistributedQueue, type StopConsuming } from '../src/index.js';
-import { harness } from './helpers.js';
+import { harness, watchedUnder } from './helpers.js';
 
 const h = harness();
 const CONSUMERS = 50;
@@ -16,16 +16,6 @@ async function watchCount(): Promise<number> {
   const out = await fourLetterWord(host!, Number(port), 'mntr');
   const line = out.split('\n').find((l) => l.startsWith('zk_watch_count'));
   return Number(line!.split('\t')[1]);
-}
-
-/** Watched paths (one line per path and session) under `prefix`, from `wchc`. */
-async function watchedUnder(prefix: string): Promise<string[]> {
-  const [host, port] = inject('zkConnect').split(':');
-  const out = await fourLetterWord(host!, Number(port), 'wchc');
-  return out
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l === prefix || l.startsWith(`${prefix}/`));
 }
 
 describe('DistributedQueue: one listing watch per consumer', () => {

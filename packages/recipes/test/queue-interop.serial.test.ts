@@ -68,6 +68,15 @@ function tally(values: string[]): Map<string, number> {
 const N = 20;
 const names = (prefix: string) => Array.from({ length: N }, (_, i) => `${prefix}-${i}`);
 
+/** Consumes `n` items from `q` (at least once), then stops: what they held and their priorities, in order. */
+async function consumeAll(q: DistributedQueue, n: number): Promise<Array<{ data: string; priority: number }>> {
+  const got: { data: string; priority: number }[] = [];
+  const stop = q.consume((item) => void got.push({ data: item.data.toString(), priority: item.priority }));
+  await expect.poll(() => got.length, { timeout: 15_000 }).toBe(n);
+  await stop();
+  return got;
+}
+
 describe.each(['plain', 'priority', 'delay'] as const)('Curator %s queue with a lock path', (kind) => {
   it('a Curator producer and a zookit consumer; a zookit producer and a Curator consumer', async () => {
     const zk = await h.client();
@@ -77,10 +86,7 @@ describe.each(['plain', 'priority', 'delay'] as const)('Curator %s queue with a 
     const producer = curator(abs('/cq'), abs('/cq-locks'), kind, 'produce', N);
     await producer.waitFor('PRODUCED');
     expect(await producer.exited).toBe(0);
-    const got: { data: string; priority: number }[] = [];
-    const stop = q.consume((item) => void got.push({ data: item.data.toString(), priority: item.priority }));
-    await expect.poll(() => got.length, { timeout: 15_000 }).toBe(N);
-    await stop();
+    const got = await consumeAll(q, N);
     expect(new Set(got.map((g) => g.data))).toEqual(new Set(names('java')));
     if (kind === 'priority') {
       expect(got.map((g) => g.priority)).toEqual(got.map((g) => g.priority).toSorted((a, b) => a - b));
@@ -143,10 +149,7 @@ describe("kazoo's LockingQueue", () => {
     const producer = kazoo(abs('/kq'), 'produce', N);
     await producer.waitFor('PRODUCED');
     expect(await producer.exited).toBe(0);
-    const got: { data: string; priority: number }[] = [];
-    const stop = q.consume((item) => void got.push({ data: item.data.toString(), priority: item.priority }));
-    await expect.poll(() => got.length, { timeout: 15_000 }).toBe(N);
-    await stop();
+    const got = await consumeAll(q, N);
     expect(new Set(got.map((g) => g.data))).toEqual(new Set(names('kazoo')));
     expect(got.map((g) => g.priority)).toEqual(names('kazoo').map((_, i) => i % 3).toSorted((a, b) => a - b));
     expect(await zk.getChildren('/kq/entries')).toEqual([]);
