@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FaultProxy, generateTlsMaterial, startServer, type TlsMaterial, type ZooKeeperServer } from '@zookit/testing';
-import { ConnectTimeoutError, NoAuthError, Perms, TlsCertificateError, makeAcl, type ZooKeeperClient } from '../src/index.js';
+import { ClientClosedError, ConnectTimeoutError, InvalidArgumentError, NoAuthError, Perms, TlsCertificateError, makeAcl, type ZooKeeperClient } from '../src/index.js';
 import { client } from './helpers.js';
 
 /**
@@ -116,6 +116,16 @@ describe('TLS (clientAuth want)', () => {
     const c = client(t.connectString, { tls: { ca: t.ca, cert: t.clientCert, key: t.clientKeyEncrypted, passphrase: t.clientKeyPassphrase } });
     await c.start();
     expect(await c.whoAmI()).toContainEqual({ authScheme: 'x509', user: t.clientDn });
+  });
+
+  it('an encrypted key with the wrong passphrase: start() rejects with InvalidArgumentError (tls), not a connect timeout after retries; the client is closed', async () => {
+    const t = zk.tls!;
+    const c = client(t.connectString, { tls: { ca: t.ca, cert: t.clientCert, key: t.clientKeyEncrypted, passphrase: 'not-the-passphrase' } });
+    const err = await c.start().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect((err as InvalidArgumentError).message).toMatch(/tls.*the connection options were refused/s);
+    expect(c.state).toBe('LOST');
+    await expect(c.get('/')).rejects.toBeInstanceOf(ClientClosedError);
   });
 
   it('rejectUnauthorized: false is an explicit opt-out that connects despite the wrong CA', async () => {
