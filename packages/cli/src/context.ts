@@ -83,7 +83,13 @@ export class Context {
     const zk = new ZooKeeperClient(clientOptions(this.config, hosts));
     this.#others.add(zk);
     zk.on('error', (err) => this.out.note(`zk (${hosts}): ${err.message}`));
-    await zk.start();
+    try {
+      await zk.start();
+    } catch (err) {
+      // Not left reconnecting in the background until the shell exits.
+      await this.release(zk).catch(() => {});
+      throw err;
+    }
     return zk;
   }
 

@@ -2,7 +2,8 @@ import type { Acl, Stat } from '@zookit/client';
 import { Perms } from '@zookit/client';
 import { UsageError } from './errors.js';
 
-const hex = (v: bigint) => `0x${v.toString(16)}`;
+/** A zxid or session id the way ZooKeeper prints it (`0x1a2b`). */
+export const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** A Stat the way zkCli prints it, one `name = value` per line. */
 export function statText(stat: Stat): string {
@@ -22,6 +23,13 @@ export function isText(data: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** Node data in one table cell: text with whitespace runs folded, cut to `max` characters, or `<n bytes>`. */
+export function preview(data: Buffer, max = 50): string {
+  if (!isText(data)) return `<${data.length} bytes>`;
+  const s = data.toString('utf8').replace(/\s+/g, ' ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 /** Node data for JSON output: `{ data }` as text when it is UTF-8, else `{ dataBase64 }`. */

@@ -1,16 +1,9 @@
 import { NoNodeError, joinPath, type Stat, type ZooKeeperClient } from '@zookit/client';
 import { compareSeq, sortContenders, type ParsedChild } from '@zookit/recipes';
-import { isText } from './format.js';
+import { hex, preview } from './format.js';
 
 // How the recipes' layouts are read (zookit's, Curator's, kazoo's): shared by the `locks`,
 // `election`, `services` and `queue` commands and by the web console (`zk ui`).
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
-const preview = (data: Buffer, max = 50): string => {
-  if (!isText(data)) return `<${data.length} bytes>`;
-  const s = data.toString('utf8').replace(/\s+/g, ' ');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-};
 
 async function getOrNull(zk: ZooKeeperClient, path: string): Promise<{ data: Buffer; stat: Stat } | undefined> {
   try {

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import { describeError, errorJson } from './errors.js';
+import { hex } from './format.js';
 
 /** Where `zk` writes: stdout and stderr as plain writers. */
 export interface Writer {
@@ -12,7 +13,7 @@ export type Colors = ReturnType<typeof pc.createColors>;
 
 /** JSON.stringify replacer: bigints (zxids, session ids) as `0x…` hex strings, Buffers as UTF-8. */
 function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
+  if (typeof value === 'bigint') return hex(value);
   return value;
 }
 
@@ -102,7 +103,7 @@ export class Output {
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  if (typeof v === 'bigint') return hex(v);
   if (typeof v === 'object') return JSON.stringify(v, jsonReplacer);
   return String(v);
 }

@@ -125,6 +125,15 @@ describe('dump, restore, mirror, diff', () => {
     expect(await b.client.exists('/src/held/e')).not.toBeNull();
   }, 120_000);
 
+  it('mirror to a cluster that does not answer is a connection failure, reported once', async () => {
+    const a = await f.chroot();
+    await a.client.create('/src', 'x');
+    const r = await zk(['-s', a.hosts, '--timeout', '300', 'mirror', '/src', '--to', '127.0.0.1:1']);
+    expect(r.code).toBe(ExitCode.CONNECTION);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^zk: could not connect to ZooKeeper within 300 ms \(tried 127\.0\.0\.1:1\)[^\n]*\n$/);
+  });
+
   it('diff between two paths reports added, removed, data and ACL changes', async () => {
     const { hosts, client } = await f.chroot();
     for (const root of ['/l', '/r']) {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { ServerControlUnavailableError, ServerStartError, ZooKeeperNotFoundError } from './errors.js';
 import { fourLetterWord, parseMode } from './four-letter-word.js';
 import { allocatePorts } from './ports.js';
-import { trackCleanup } from './process-registry.js';
+import { runAtExit } from './process-registry.js';
 import { baseConfigLines, baseJvmArgs } from './server-args.js';
 import type { ServerConfigOptions } from './server-config.js';
 import type { ZooKeeperServer } from './server-types.js';
@@ -140,7 +140,7 @@ export async function startContainerServer(options: ContainerServerOptions): Pro
     .withStartupTimeout(options.startTimeoutMs ?? 60_000)
     .start();
   const id = container.getId();
-  const untrack = trackCleanup(() => void spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore', timeout: 10_000 }));
+  const untrack = runAtExit(() => void spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore', timeout: 10_000 }));
   const logs = (): Promise<string> => lastLogLines(container);
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   let stopped = false;

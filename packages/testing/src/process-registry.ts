@@ -12,8 +12,6 @@ import type { Socket } from 'node:net';
  *    the recorded PIDs. It never signals PIDs it was not given.
  */
 const live = new Set<ChildProcess>();
-/** Synchronous cleanups (e.g. removing a container) run by the same exit hooks. */
-const cleanups = new Set<() => void>();
 let hooksInstalled = false;
 let watchdog: ChildProcess | undefined;
 
@@ -61,7 +59,8 @@ const exitCallbacks = new Set<() => void>();
 
 /**
  * Run `fn` (synchronous, must not throw) when this process exits or gets SIGINT/SIGTERM,
- * after every tracked process was killed. Returns a function that unregisters it.
+ * after every tracked process was killed: clean-ups the watchdog cannot do by PID (network
+ * namespaces, containers). Returns a function that unregisters it.
  */
 export function runAtExit(fn: () => void): () => void {
   installHooks();
@@ -91,14 +90,6 @@ function killTracked(): void {
     }
   }
   live.clear();
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch {
-      // best effort at exit
-    }
-  }
-  cleanups.clear();
 }
 
 function installHooks(): void {
@@ -128,18 +119,6 @@ export function trackProcess(child: ChildProcess): void {
     live.delete(child);
     if (pid !== undefined) tellWatchdog(`-${pid}`);
   });
-}
-
-/**
- * Run `cleanup` (synchronous) if this process exits or is interrupted before the
- * returned function is called. For resources the watchdog cannot kill by PID.
- */
-export function trackCleanup(cleanup: () => void): () => void {
-  installHooks();
-  cleanups.add(cleanup);
-  return () => {
-    cleanups.delete(cleanup);
-  };
 }
 
 /** Number of tracked JVMs still running (for tests of the harness itself). */

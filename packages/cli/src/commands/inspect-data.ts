@@ -1,7 +1,6 @@
 import { partitionerState, queueRows, serviceRows } from '../inspectors.js';
+import { hex } from '../format.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 const services: CommandSpec = {
   name: 'services',

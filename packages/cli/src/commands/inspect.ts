@@ -1,15 +1,12 @@
 import { contenders, holders } from '../inspectors.js';
-import { isText } from '../format.js';
+import { hex, preview } from '../format.js';
 import { pathArg, register, type CommandSpec } from '../registry.js';
 import { semaphoreAt, type LockRow } from '../semaphores.js';
 
-const text = (data: Buffer, max = 60): string => {
-  if (data.length === 0) return '';
-  if (!isText(data)) return `<${data.length} bytes>`;
-  const s = data.toString('utf8').replace(/\s+/g, ' ');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-};
-const hex = (v: bigint) => `0x${v.toString(16)}`;
+/** The cells a lock contender and an election candidate print alike. */
+const contenderCells = (r: { token: bigint; session: bigint; identifier: string }) => ({
+  token: r.token.toString(), session: hex(r.session), identifier: preview(Buffer.from(r.identifier), 60),
+});
 
 const locks: CommandSpec = {
   name: 'locks',
@@ -35,7 +32,7 @@ const locks: CommandSpec = {
       }));
     }
     const human = (r: LockRow) => ({
-      ...r, state: r.state === 'HOLDS' ? ctx.out.c.green(r.state) : r.state, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)),
+      ...r, state: r.state === 'HOLDS' ? ctx.out.c.green(r.state) : r.state, ...contenderCells(r),
     });
     ctx.out.records(rows, `no lock contenders under ${path}`, human, [
       ['position', '#'], ['state', 'STATE'], ['kind', 'KIND'], ['token', 'TOKEN(czxid)'], ['session', 'SESSION'], ['identifier', 'IDENTIFIER'], ['naming', 'LAYOUT'], ['node', 'NODE'],
@@ -55,7 +52,7 @@ const election: CommandSpec = {
       session: c.stat.ephemeralOwner, since: new Date(c.stat.ctime).toISOString(), naming: c.naming, node: c.name,
     }));
     const human = (r: (typeof rows)[number]) => ({
-      ...r, role: r.role === 'LEADER' ? ctx.out.c.green(r.role) : r.role, token: r.token.toString(), session: hex(r.session), identifier: text(Buffer.from(r.identifier)),
+      ...r, role: r.role === 'LEADER' ? ctx.out.c.green(r.role) : r.role, ...contenderCells(r),
     });
     ctx.out.records(rows, `no candidates under ${path}`, human, [
       ['position', '#'], ['role', 'ROLE'], ['identifier', 'IDENTIFIER'], ['token', 'TOKEN(czxid)'], ['session', 'SESSION'], ['since', 'SINCE'], ['naming', 'LAYOUT'], ['node', 'NODE'],

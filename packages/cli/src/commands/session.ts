@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { aclText, dataText, parseAcl, permsText } from '../format.js';
+import { aclText, dataText, hex, parseAcl, permsText } from '../format.js';
 import { commands, findCommand, pathArg, register, toCommander, type CommandSpec } from '../registry.js';
 import { walk } from '../walk.js';
 
@@ -81,7 +81,7 @@ const connect: CommandSpec = {
   args: '<hosts>',
   async run(ctx, [hosts]) {
     const zk = await ctx.connect(hosts as string);
-    ctx.out.emit({ connected: hosts, sessionId: zk.sessionId }, () => `Connected to ${hosts} (session 0x${zk.sessionId.toString(16)})`);
+    ctx.out.emit({ connected: hosts, sessionId: zk.sessionId }, () => `Connected to ${hosts} (session ${hex(zk.sessionId)})`);
   },
 };
 

@@ -1,13 +1,11 @@
 import { Perms, joinPath, type Acl, type Stat, type ZooKeeperClient } from '@zookit/client';
 import { parseChild, type TreeCache } from '@zookit/recipes';
-import { isText } from '../format.js';
+import { hex, isText } from '../format.js';
 import { contenders, holders, partitionerState, queueRows, serviceRows } from '../inspectors.js';
 import { semaphoreAt } from '../semaphores.js';
 
 // What the page reads. Tree listings come from the live TreeCache (no request to the
 // server); a node's data and ACL are read from the server when it is opened.
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** Children listed per page of the tree (a node with 10,000 children is paged). */
 export const PAGE_SIZE = 100;
