@@ -5,7 +5,7 @@ import {
   ClientClosedError, ConnectionState, EventType, NoNodeError, NodeExistsError, RolledBackError, joinPath,
   type Stat, type WatchedEvent, type ZooKeeperClient,
 } from '@zookit/client';
-import { isTransient, nextState, untilConnected } from '../connection.js';
+import { isTransient, nextState, report, untilConnected } from '../connection.js';
 import { OwnershipLostError, RecipeDataError } from '../errors.js';
 import { guaranteedDelete } from '../nodes.js';
 import { deferred, type Deferred } from '../wait.js';
@@ -129,7 +129,7 @@ export class QueueConsumer {
         if (err instanceof NoNodeError) {
           await this.#ensure(true).catch(() => {}); // the queue's parents were deleted: create them again
         } else if (!isTransient(err)) {
-          this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+          report(this.#zk, err);
           await Promise.race([new Promise((r) => setTimeout(r, ERROR_PAUSE)), this.#stopping.promise]);
         }
         if (this.#zk.state !== ConnectionState.CONNECTED) await Promise.race([nextState(this.#zk).catch(() => {}), this.#stopping.promise]);
@@ -270,7 +270,7 @@ export class QueueConsumer {
     try {
       payloads = this.#fmt.decode(data);
     } catch (err) {
-      this.#zk.emit('error', new RecipeDataError(joinPath(this.#fmt.items, item.name), (err as Error).message));
+      report(this.#zk, new RecipeDataError(joinPath(this.#fmt.items, item.name), (err as Error).message));
       return false;
     }
     const entry = { ac: new AbortController(), path: lockPath };
