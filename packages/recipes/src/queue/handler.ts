@@ -8,9 +8,8 @@ import type { QueueHandler, QueueHandlerContext, QueueItem } from './types.js';
  * `'error'` event) and resolves with whether it succeeded. Never rejects.
  */
 export function runHandler(zk: ZooKeeperClient, label: string, handler: QueueHandler, item: QueueItem, ctx: QueueHandlerContext): Promise<boolean> {
-  let outcome: Promise<boolean> = Promise.resolve(false);
+  let outcome: Promise<boolean> = Promise.resolve(false); // a synchronous throw leaves it false
   zk.runCallback(label, () => {
-    outcome = Promise.resolve(false); // a synchronous throw leaves it false
     const result = handler(item, ctx);
     const settled = Promise.resolve(result);
     outcome = settled.then(() => true, () => false);
