@@ -56,8 +56,8 @@ export interface ContenderConfig {
   revocable?: boolean | undefined;
   /** Told when a granted lease ends. */
   onEnd?: ((lease: Ownership) => void) | undefined;
-  /** The recipe's name on the `zookit:recipe` channel. */
-  recipe: string;
+  /** The recipe's name on the `zookit:recipe` channel; none for an internal lock (nothing published). */
+  recipe?: string | undefined;
 }
 
 interface Attempt {
@@ -96,7 +96,7 @@ export async function contend(cfg: ContenderConfig, scope: Scope, nonBlocking = 
     throw err;
   }
   if (!lease) await contender.abandon();
-  else publishAcquired(cfg, lease, performance.now() - began);
+  else if (cfg.recipe !== undefined) publishAcquired({ recipe: cfg.recipe, path: cfg.path }, lease, performance.now() - began);
   return lease;
 }
 
@@ -222,7 +222,8 @@ class Contender {
     }
     if (listing.watch) void zk.removeWatches(path, listing.watch.watcher, { type: 'children', local: true }).catch(() => {});
     this.#attempt = undefined;
-    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt, this.#cfg.revocable === true, { recipe, path });
+    const trace = recipe === undefined ? undefined : { recipe, path };
+    return new Ownership(zk, attempt, grace, onEnd, listing.sentAt, this.#cfg.revocable === true, trace);
   }
 
   /** Deletes what the attempt left: at once when connected, else in the background once the connection is back. */

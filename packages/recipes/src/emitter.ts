@@ -1,6 +1,6 @@
 // The recipes' event emitter: the base of every recipe with events, and of evented classes
 // in libraries built on the recipes (@zookit/discovery). Every listener runs isolated.
-import type { ZooKeeperClient } from '@zookit/client';
+import { InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
 import type { EventMap, RecipeEvents } from './events.js';
 
 interface Entry {
@@ -14,6 +14,7 @@ interface Entry {
  * run isolated through the client's `runCallback`, so a throw or a rejected promise is
  * reported once on the client's `'error'` event and never stops the next listener. A
  * `once` listener is removed before it runs. Subclasses emit with the protected `emit`.
+ * `on`/`once` throw InvalidArgumentError for a listener that is not a function.
  *
  * ```ts
  * class Heartbeat extends RecipeEmitter<{ beat: (n: number) => unknown }> {
@@ -61,6 +62,8 @@ export class RecipeEmitter<E extends EventMap<E>> implements RecipeEvents<E> {
   }
 
   #add(event: string, fn: (...args: never[]) => unknown, once: boolean): this {
+    // Checked here, not at emit: runCallback would throw in the middle of a recipe's work.
+    if (typeof fn !== 'function') throw new InvalidArgumentError('listener', 'must be a function');
     this.#set(event, [...(this.#listeners.get(event) ?? []), { fn, once }]);
     return this;
   }

@@ -1,5 +1,5 @@
 import { ClientClosedError, InvalidArgumentError, type ZooKeeperClient } from '@zookit/client';
-import { nextState } from './connection.js';
+import { nextState, report } from './connection.js';
 import { decideExclusive } from './contender.js';
 import { RecipeEmitter } from './emitter.js';
 import { RecipeStateError } from './errors.js';
@@ -69,7 +69,7 @@ export class LeaderLatch extends RecipeEmitter<LeaderLatchEvents> {
     if (this.#state !== 'latent') throw new RecipeStateError(`${this.path}: LeaderLatch can be started only once`);
     this.#state = 'started';
     this.#loop = this.#run().catch((err: unknown) => {
-      this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+      report(this.#zk, err);
     });
   }
 
@@ -81,7 +81,7 @@ export class LeaderLatch extends RecipeEmitter<LeaderLatchEvents> {
         lease = await this.#lock.acquire({ signal });
       } catch (err) {
         if (signal.aborted || err instanceof ClientClosedError) return;
-        this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+        report(this.#zk, err);
         // Wait for a state change before trying again (ends with close() or a closed client).
         try {
           await new Scope('LeaderLatch', this.path, { signal }).race(nextState(this.#zk));

@@ -35,7 +35,7 @@ const MAX_ROUNDS = 10_000;
 function mutexConfig(cfg: V2Config): ContenderConfig {
   return {
     zk: cfg.zk, path: `${cfg.path}/locks`, kind: { role: 'lock', decide: decideExclusive }, watchesChildren: false,
-    naming: 'curator', data: undefined, grace: 0, recipe: 'Semaphore.mutex',
+    naming: 'curator', data: undefined, grace: 0, // internal: not on the recipe channel
   };
 }
 

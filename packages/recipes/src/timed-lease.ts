@@ -2,6 +2,7 @@ import {
   BadVersionError, InvalidArgumentError, NoNodeError, NodeExistsError, type Stat, type ZooKeeperClient,
 } from '@zookit/client';
 import { hostname } from 'node:os';
+import { isTransient, untilConnected } from './connection.js';
 import { OwnershipLostError, RecipeDataError } from './errors.js';
 import { Lock } from './lock.js';
 import { recipePath } from './nodes.js';
@@ -165,7 +166,11 @@ export class TimedLease {
     return { data, stat: raw.stat, end };
   }
 
-  /** One write: create the holder node, or set it at the version we read. `null` when someone wrote first. */
+  /**
+   * One write: create the holder node, or set it at the version we read. `null` when someone
+   * wrote first. A lost reply is resolved by reading the node once connected again: holding
+   * exactly what we sent, the write was applied (else the transient error is thrown).
+   */
   async #write(now: number, version: number | undefined): Promise<Written | null> {
     const node = `${this.path}/${HOLDER}`;
     const body = Buffer.from(JSON.stringify(encode(this.identifier, now, this.duration)));
@@ -175,6 +180,10 @@ export class TimedLease {
       return { stat: await this.#zk.set(node, body, { version }), sentAt };
     } catch (err) {
       if (err instanceof NodeExistsError || err instanceof BadVersionError || err instanceof NoNodeError) return null;
+      if (!isTransient(err)) throw err;
+      await untilConnected(this.#zk);
+      const after = await this.#zk.get(node).catch(() => undefined);
+      if (after?.data.equals(body)) return { stat: after.stat, sentAt };
       throw err;
     }
   }

@@ -1,5 +1,5 @@
 import { ClientClosedError, ConnectionState, EventType, type WatchedEvent, type Watcher, type ZooKeeperClient } from '@zookit/client';
-import { callIsolated, isTransient, nextState } from './connection.js';
+import { callIsolated, isTransient, nextState, report } from './connection.js';
 import { deferred } from './wait.js';
 
 /** What a watch helper reads, how it recognises a new value, and whom it tells. */
@@ -54,7 +54,7 @@ export class WatchLoop<T> {
     this.#chain = this.#chain.then(() => this.#fetch(gen, event)).catch((err: unknown) => {
       // A closed client ends the watch quietly; anything else is reported.
       if (err instanceof ClientClosedError) this.stop();
-      else this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+      else report(this.#zk, err);
     });
   }
 

@@ -4,7 +4,7 @@ import { InvalidArgumentError, ZooKeeperClient } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
 import {
   Barrier, ChildrenWatch, Counter, DataWatch, DoubleBarrier, LeaderLatch, Lock, LockTimeoutError, ReadWriteLock, RecipeDataError,
-  RecipeTimeoutError, Semaphore,
+  NodeCache, RecipeTimeoutError, Semaphore,
 } from '../src/index.js';
 import { harness } from './helpers.js';
 
@@ -28,6 +28,8 @@ describe('bad arguments throw InvalidArgumentError before anything is sent', () 
     ['an int32 counter with a fractional initial value', () => new Counter(idle, '/c', { format: 'int32', initial: 0.5 })],
     ['a DataWatch without a function', () => new DataWatch(idle, '/w', undefined as never)],
     ['a ChildrenWatch on a bad path', () => new ChildrenWatch(idle, '/w/', () => {})],
+    ['a recipe listener that is not a function', () => new LeaderLatch(idle, '/latch').on('isLeader', 5 as never)],
+    ['a cache listener that is not a function', () => new NodeCache(idle, '/n').once('changed', undefined as never)],
   ])('%s', (_what, make) => {
     expect(make).toThrow(InvalidArgumentError);
   });

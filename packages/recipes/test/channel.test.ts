@@ -43,6 +43,14 @@ describe('zookit:recipe', () => {
     expect(acqB.waitMs).toBeGreaterThan(0);
   });
 
+  it("a Curator-protocol semaphore publishes its lease only, not its internal mutex", async () => {
+    const zk = await h.client();
+    const seen = record();
+    const lease = await new Semaphore(zk, '/sem/v2ch', { maxLeases: 2, naming: 'curator' }).acquire();
+    await lease.release();
+    expect(seen.map((m) => `${m.event} ${m.recipe} ${m.path}`)).toEqual(['acquired Semaphore /sem/v2ch', 'released Semaphore /sem/v2ch']);
+  });
+
   it('a semaphore lease and a leadership lost with the session say "lost" with the reason', async () => {
     const zk = await h.client({ proxy: true });
     const seen = record();

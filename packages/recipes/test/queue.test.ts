@@ -2,7 +2,7 @@
 // re-queue and delete on a failing handler, at-most-once take, bad arguments.
 import { ClientClosedError, InvalidArgumentError } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-import { DistributedQueue, RecipeTimeoutError, type QueueItem } from '../src/index.js';
+import { DistributedQueue, RecipeDataError, RecipeTimeoutError, type QueueItem } from '../src/index.js';
 import { decodeEnvelope, encodeEnvelope, queueFormat } from '../src/queue/format.js';
 import { callbackErrors, harness, noUnhandledRejections } from './helpers.js';
 
@@ -182,6 +182,27 @@ describe('DistributedQueue wire formats and arguments', () => {
     expect((await q.take({ timeout: 5_000 })).data.toString()).toBe('a');
     expect(await zk.getChildren('/multi')).toEqual([]);
     expect((await q.take({ timeout: 5_000 })).data.toString()).toBe('b');
+  });
+
+  it("an undecodable Curator item is reported as a RecipeDataError even when the client's 'error' listener throws; the consumer goes on", async () => {
+    const zk = await h.client();
+    await zk.ensurePath('/bad');
+    await zk.create('/bad/queue-', Buffer.from('not an envelope'), { sequential: true });
+    const reported: unknown[] = [];
+    zk.on('error', (err) => {
+      reported.push(err);
+      throw new Error('the error listener broke');
+    });
+    const q = new DistributedQueue(zk, '/bad', { format: 'curator', lockPath: '/bad-locks' });
+    const got: string[] = [];
+    const stop = q.consume((item) => void got.push(item.data.toString()), { onError: 'delete' });
+    await expect.poll(() => stop.stats.failed, { timeout: 10_000 }).toBe(1);
+    expect(reported.some((e) => e instanceof RecipeDataError)).toBe(true);
+    await q.put(Buffer.from('good'));
+    await expect.poll(() => got, { timeout: 10_000 }).toEqual(['good']);
+    await stop();
+    expect(await zk.getChildren('/bad')).toEqual([]);
+    expect(await zk.getChildren('/bad-locks')).toEqual([]);
   });
 
   it('node names: Curator priority and delay, kazoo priority, zookit', () => {

@@ -5,12 +5,11 @@ import {
   ClientClosedError, ConnectionState, EventType, NoNodeError, NodeExistsError, RolledBackError, joinPath,
   type Stat, type WatchedEvent, type ZooKeeperClient,
 } from '@zookit/client';
-import { isTransient, nextState, untilConnected } from '../connection.js';
+import { callIsolated, isTransient, nextState, report, untilConnected } from '../connection.js';
 import { OwnershipLostError, RecipeDataError } from '../errors.js';
 import { guaranteedDelete } from '../nodes.js';
 import { deferred, type Deferred } from '../wait.js';
 import { compareItems, type ItemName, type QueueFormat } from './format.js';
-import { runHandler } from './handler.js';
 import type { ConsumerStats, QueueHandler } from './types.js';
 
 /** Ms a consumer pauses after an unexpected error before it lists again (no busy loop). */
@@ -129,7 +128,7 @@ export class QueueConsumer {
         if (err instanceof NoNodeError) {
           await this.#ensure(true).catch(() => {}); // the queue's parents were deleted: create them again
         } else if (!isTransient(err)) {
-          this.#zk.emit('error', err instanceof Error ? err : new Error(String(err)));
+          report(this.#zk, err);
           await Promise.race([new Promise((r) => setTimeout(r, ERROR_PAUSE)), this.#stopping.promise]);
         }
         if (this.#zk.state !== ConnectionState.CONNECTED) await Promise.race([nextState(this.#zk).catch(() => {}), this.#stopping.promise]);
@@ -270,7 +269,7 @@ export class QueueConsumer {
     try {
       payloads = this.#fmt.decode(data);
     } catch (err) {
-      this.#zk.emit('error', new RecipeDataError(joinPath(this.#fmt.items, item.name), (err as Error).message));
+      report(this.#zk, new RecipeDataError(joinPath(this.#fmt.items, item.name), (err as Error).message));
       return false;
     }
     const entry = { ac: new AbortController(), path: lockPath };
@@ -280,7 +279,12 @@ export class QueueConsumer {
       for (const payload of payloads) {
         const ctx = { signal: entry.ac.signal, fencingToken: token };
         const queueItem = { name: item.name, data: payload, priority: item.priority };
-        if (!(await runHandler(this.#zk, this.#s.label, this.#handler, queueItem, ctx))) return false;
+        // `true` only when the handler resolved: a throw or a rejection is reported and resolves undefined.
+        const ok = await callIsolated(this.#zk, this.#s.label, async () => {
+          await this.#handler(queueItem, ctx);
+          return true;
+        });
+        if (ok !== true) return false;
       }
       return true;
     } finally {

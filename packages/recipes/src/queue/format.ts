@@ -24,8 +24,6 @@ export interface QueueFormat {
   readonly items: string;
   /** Parent of the lock nodes (one per taken item, named as the item). */
   readonly locks: string;
-  readonly hasPriority: boolean;
-  readonly hasDelay: boolean;
   /** The name prefix of a new item (the server appends the sequence). @throws InvalidArgumentError */
   prefix(priority: number | undefined, until: number | undefined): string;
   /** The item behind a child name, or `undefined` for a foreign node. */
@@ -63,7 +61,7 @@ function parsePriorityHex(text: string): number | undefined {
 /** zookit: `items/item-<priority>-<until hex>-<seq>` and `locks/<item>`; raw data. */
 function zookitFormat(path: string): QueueFormat {
   return {
-    name: 'zookit', items: joinPath(path, 'items'), locks: joinPath(path, 'locks'), hasPriority: true, hasDelay: true,
+    name: 'zookit', items: joinPath(path, 'items'), locks: joinPath(path, 'locks'),
     prefix: (priority = 0, until = 0) => `item-${priorityHex(int32(priority))}-${until.toString(16).padStart(12, '0')}-`,
     parse(name) {
       const m = /^item-([01][0-9A-F]{8})-([0-9a-f]{12})-(\d{10})$/.exec(name);
@@ -82,7 +80,7 @@ function zookitFormat(path: string): QueueFormat {
  */
 function curatorFormat(path: string, lockPath: string): QueueFormat {
   return {
-    name: 'curator', items: path, locks: lockPath, hasPriority: true, hasDelay: true,
+    name: 'curator', items: path, locks: lockPath,
     prefix(priority, until) {
       if (priority !== undefined && until !== undefined) throw new InvalidArgumentError('options', 'a Curator queue item has a priority or a delay, not both');
       if (priority !== undefined) return `queue-${priorityHex(int32(priority))}`;
@@ -108,7 +106,7 @@ function curatorFormat(path: string, lockPath: string): QueueFormat {
 /** kazoo: `entries/entry-<priority 000-999>-<seq>` and `taken/<entry>`; raw data. */
 function kazooFormat(path: string): QueueFormat {
   return {
-    name: 'kazoo', items: joinPath(path, 'entries'), locks: joinPath(path, 'taken'), hasPriority: true, hasDelay: false,
+    name: 'kazoo', items: joinPath(path, 'entries'), locks: joinPath(path, 'taken'),
     prefix(priority = 100, until) {
       if (until !== undefined) throw new InvalidArgumentError('delay', 'the kazoo format has no delayed items');
       if (!Number.isInteger(priority) || priority < 0 || priority > 999) throw new InvalidArgumentError('priority', `must be an integer from 0 to 999 in the kazoo format, got ${String(priority)}`);

@@ -101,7 +101,7 @@ export class DistributedQueue {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : undefined;
     if (!bytes) throw new InvalidArgumentError('data', 'must be a Buffer, Uint8Array or string');
     const { priority, delay } = options;
-    if (priority !== undefined && (typeof priority !== 'number' || !this.#fmt.hasPriority)) throw new InvalidArgumentError('priority', 'must be a number');
+    if (priority !== undefined && typeof priority !== 'number') throw new InvalidArgumentError('priority', 'must be a number');
     if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay))) {
       throw new InvalidArgumentError('delay', `must be a non-negative number of ms, got ${String(delay)}`);
     }
