@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { ClientClosedError, InvalidArgumentError, OperationTimeoutError } from './errors.js';
-import type { ConnectionState } from './types.js';
+import type { ConnectionObserver, ConnectionState } from './types.js';
 import { waitFor } from './wait.js';
 import { AsyncQueue } from './watches/async-queue.js';
 
@@ -16,17 +16,6 @@ export interface ClientEvents {
 
 /** A connection-state listener. */
 export type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
-
-/**
- * A connection observer for libraries built on the client (recipes, caches): see
- * `ZooKeeperClient.observe`. Both methods are optional.
- */
-export interface ConnectionObserver {
-  /** Called on every state transition, before any `'state'` listener. */
-  state?(state: ConnectionState, previous: ConnectionState): void;
-  /** Called once when the client is closing for good, before any `'closing'` listener. */
-  closing?(): void;
-}
 
 type Listener = (...args: never[]) => unknown;
 

@@ -4,7 +4,7 @@ import type { Logger } from '../options.js';
 import { logSafely } from '../log.js';
 import { stripChroot } from '../chroot.js';
 import type { WatchKind, WatchSink, WatchSpec } from '../session/watch-sink.js';
-import { ConnectionState, EventType, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
+import { ConnectionState, EventType, type ConnectionObserver, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
 import { WatchRegistry } from './registry.js';
 import { setWatchesFrames } from './set-watches.js';
 import { watchChannel } from '../tracing.js';
@@ -15,12 +15,6 @@ export interface EventSink {
   emit(event: 'state', state: ConnectionState, previous: ConnectionState): boolean;
   emit(event: 'closing'): boolean;
   emit(event: 'error', error: Error): boolean;
-}
-
-/** A connection observer (see `ZooKeeperClient.observe`). */
-export interface Observer {
-  state?(state: ConnectionState, previous: ConnectionState): void;
-  closing?(): void;
 }
 
 const SET_WATCHES_BATCH_BYTES = 128 * 1024;
@@ -44,7 +38,7 @@ export class Dispatcher implements WatchSink {
   readonly #registry = new WatchRegistry();
   readonly #chroot: string;
   readonly #logger: Logger | undefined;
-  readonly #observers = new Set<Observer>();
+  readonly #observers = new Set<ConnectionObserver>();
   #events: EventSink | undefined;
 
   constructor(chroot: string, logger: Logger | undefined) {
@@ -60,13 +54,13 @@ export class Dispatcher implements WatchSink {
   // --- connection events ------------------------------------------------------------
 
   /** Adds an observer, told before any event listener; returns its unsubscribe. */
-  observe(observer: Observer): () => void {
+  observe(observer: ConnectionObserver): () => void {
     if (observer === null || typeof observer !== 'object') throw new InvalidArgumentError('observer', 'must be an object with state() and/or closing()');
     for (const key of ['state', 'closing'] as const) {
       if (observer[key] !== undefined && typeof observer[key] !== 'function') throw new InvalidArgumentError(`observer.${key}`, 'must be a function');
     }
     // A copy per call: observing one object twice gives two independent subscriptions.
-    const entry: Observer = {};
+    const entry: ConnectionObserver = {};
     if (observer.state) entry.state = observer.state.bind(observer);
     if (observer.closing) entry.closing = observer.closing.bind(observer);
     this.#observers.add(entry);
