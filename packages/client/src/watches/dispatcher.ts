@@ -144,7 +144,7 @@ export class Dispatcher implements WatchSink {
     const frames = setWatchesFrames(this.#registry, relativeZxid, SET_WATCHES_BATCH_BYTES);
     if (frames.length > 0 && watchChannel.hasSubscribers) {
       let paths = 0;
-      for (const kind of ['data', 'exist', 'child', 'persistent', 'persistentRecursive'] as const) paths += this.#registry.paths(kind).length;
+      for (const kind of KINDS_OF.any) paths += this.#registry.paths(kind).length;
       watchChannel.publish({ event: 'rearmed', paths, batches: frames.length });
     }
     return frames;
