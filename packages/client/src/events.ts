@@ -76,7 +76,7 @@ class IsolatedEmitter<E extends object> extends EventEmitter<E> {
   }
 
   #wrap<T extends Names<E>>(event: T, fn: Fn<E, T>): Fn<E, T> {
-    if (typeof fn !== 'function') return fn;
+    if (typeof fn !== 'function') throw new InvalidArgumentError('listener', 'must be a function');
     let perEvent = this.#wrappers.get(fn as Listener);
     const existing = perEvent?.get(event as PropertyKey);
     if (existing) return existing as Fn<E, T>;
