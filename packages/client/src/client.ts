@@ -57,7 +57,7 @@ export class ZooKeeperClient extends ConnectionEvents implements AsyncDisposable
     this.#hosts = options.hosts ?? '127.0.0.1:2181';
     this.#session = new Session(config, {
       onState: (state, previous) => dispatcher.state(state, previous),
-      onError: (error) => this.emit('error', error),
+      onError: (error) => dispatcher.report(error),
       onClosing: () => dispatcher.closing(),
       watches: dispatcher,
     });

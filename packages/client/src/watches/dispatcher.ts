@@ -101,13 +101,27 @@ export class Dispatcher implements WatchSink {
   }
 
   /**
+   * The session's terminal failure (credentials refused, say), already logged by the session:
+   * to the `'error'` listeners; with none and no logger, a process warning. Never lost.
+   */
+  report(error: Error): void {
+    this.#emitError(error, this.#logger?.error !== undefined);
+  }
+
+  /**
    * A callback failed: to the logger, and to the `'error'` listeners (unless it was
    * one of them: `quiet`, no recursion); with neither, a process warning. Never lost, never thrown.
    */
   #fail(label: string, cause: unknown, quiet: boolean): void {
     const error = new CallbackError(label, cause);
     const logged = logSafely(this.#logger, 'error', 'a callback failed', { label, error: cause instanceof Error ? cause.message : String(cause) });
-    if (!quiet && this.#events && this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
+    if (quiet) {
+      if (!logged) process.emitWarning(error);
+    } else this.#emitError(error, logged);
+  }
+
+  #emitError(error: Error, logged: boolean): void {
+    if (this.#events && this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
     else if (!logged) process.emitWarning(error);
   }
 
