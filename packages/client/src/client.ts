@@ -10,6 +10,7 @@ import { validatePath } from './paths.js';
 import { stripChroot } from './chroot.js';
 import { retry, type RetryPolicy } from './retry.js';
 import { Session } from './session/session.js';
+import { hexId } from './tracing.js';
 import { deleteTree, ensurePath, type TreeOps } from './tree.js';
 import { Dispatcher } from './watches/dispatcher.js';
 import { watchStream } from './watches/watch-stream.js';
@@ -325,12 +326,12 @@ export class ZooKeeperClient extends ConnectionEvents implements AsyncDisposable
 
   /** Never shows the session password. */
   [inspect.custom](): string {
-    return `ZooKeeperClient { hosts: '${this.#hosts}', state: '${this.state}', sessionId: 0x${this.sessionId.toString(16)} }`;
+    return `ZooKeeperClient { hosts: '${this.#hosts}', state: '${this.state}', sessionId: ${hexId(this.sessionId)} }`;
   }
 
   /** Never shows the session password. */
   toJSON(): Record<string, string> {
-    return { hosts: this.#hosts, state: this.state, sessionId: `0x${this.sessionId.toString(16)}` };
+    return { hosts: this.#hosts, state: this.state, sessionId: hexId(this.sessionId) };
   }
 }
 
