@@ -5,7 +5,7 @@ import { ClientClosedError, ErrorCode, InvalidArgumentError } from './errors.js'
 import { ConnectionEvents } from './events.js';
 import { Operations } from './operations.js';
 import { type ClientOptions } from './options.js';
-import { checkDuration, checkOptions, checkVersion, resolveOptions, toData } from './config.js';
+import { DEFAULT_HOSTS, checkDuration, checkOptions, checkVersion, resolveOptions, toData } from './config.js';
 import { validatePath } from './paths.js';
 import { stripChroot } from './chroot.js';
 import { retry, type RetryPolicy } from './retry.js';
@@ -55,7 +55,7 @@ export class ZooKeeperClient extends ConnectionEvents implements AsyncDisposable
     super(dispatcher);
     dispatcher.attach(this);
     this.#chroot = config.chroot;
-    this.#hosts = options.hosts ?? '127.0.0.1:2181';
+    this.#hosts = options.hosts ?? DEFAULT_HOSTS;
     this.#session = new Session(config, {
       onState: (state, previous) => dispatcher.state(state, previous),
       onError: (error) => dispatcher.report(error),
