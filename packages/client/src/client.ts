@@ -5,11 +5,12 @@ import { ClientClosedError, ErrorCode, InvalidArgumentError } from './errors.js'
 import { ConnectionEvents } from './events.js';
 import { Operations } from './operations.js';
 import { type ClientOptions } from './options.js';
-import { checkDuration, checkOptions, checkVersion, resolveOptions, toData } from './config.js';
+import { DEFAULT_HOSTS, checkDuration, checkOptions, checkVersion, resolveOptions, toData } from './config.js';
 import { validatePath } from './paths.js';
 import { stripChroot } from './chroot.js';
 import { retry, type RetryPolicy } from './retry.js';
 import { Session } from './session/session.js';
+import { hexId } from './tracing.js';
 import { deleteTree, ensurePath, type TreeOps } from './tree.js';
 import { Dispatcher } from './watches/dispatcher.js';
 import { watchStream } from './watches/watch-stream.js';
@@ -54,10 +55,10 @@ export class ZooKeeperClient extends ConnectionEvents implements AsyncDisposable
     super(dispatcher);
     dispatcher.attach(this);
     this.#chroot = config.chroot;
-    this.#hosts = options.hosts ?? '127.0.0.1:2181';
+    this.#hosts = options.hosts ?? DEFAULT_HOSTS;
     this.#session = new Session(config, {
       onState: (state, previous) => dispatcher.state(state, previous),
-      onError: (error) => this.emit('error', error),
+      onError: (error) => dispatcher.report(error),
       onClosing: () => dispatcher.closing(),
       watches: dispatcher,
     });
@@ -325,12 +326,12 @@ export class ZooKeeperClient extends ConnectionEvents implements AsyncDisposable
 
   /** Never shows the session password. */
   [inspect.custom](): string {
-    return `ZooKeeperClient { hosts: '${this.#hosts}', state: '${this.state}', sessionId: 0x${this.sessionId.toString(16)} }`;
+    return `ZooKeeperClient { hosts: '${this.#hosts}', state: '${this.state}', sessionId: ${hexId(this.sessionId)} }`;
   }
 
   /** Never shows the session password. */
   toJSON(): Record<string, string> {
-    return { hosts: this.#hosts, state: this.state, sessionId: `0x${this.sessionId.toString(16)}` };
+    return { hosts: this.#hosts, state: this.state, sessionId: hexId(this.sessionId) };
   }
 }
 

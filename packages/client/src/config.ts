@@ -4,8 +4,11 @@ import { InvalidArgumentError } from './errors.js';
 import type { ClientOptions, Logger, SaslOptions, SessionCredentials, TlsOptions } from './options.js';
 import { validatePath } from './paths.js';
 
+/** The connect string when `hosts` is not given. */
+export const DEFAULT_HOSTS = '127.0.0.1:2181';
+
 const DEFAULTS = {
-  hosts: '127.0.0.1:2181',
+  hosts: DEFAULT_HOSTS,
   sessionTimeout: 10_000,
   connectTimeout: 15_000,
   maxFrameSize: 4 * 1024 * 1024,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { ClientClosedError, InvalidArgumentError, OperationTimeoutError } from './errors.js';
-import type { ConnectionState } from './types.js';
+import type { ConnectionObserver, ConnectionState } from './types.js';
 import { waitFor } from './wait.js';
 import { AsyncQueue } from './watches/async-queue.js';
 
@@ -16,17 +16,6 @@ export interface ClientEvents {
 
 /** A connection-state listener. */
 export type StateListener = (state: ConnectionState, previous: ConnectionState) => void;
-
-/**
- * A connection observer for libraries built on the client (recipes, caches): see
- * `ZooKeeperClient.observe`. Both methods are optional.
- */
-export interface ConnectionObserver {
-  /** Called on every state transition, before any `'state'` listener. */
-  state?(state: ConnectionState, previous: ConnectionState): void;
-  /** Called once when the client is closing for good, before any `'closing'` listener. */
-  closing?(): void;
-}
 
 type Listener = (...args: never[]) => unknown;
 
@@ -87,7 +76,7 @@ class IsolatedEmitter<E extends object> extends EventEmitter<E> {
   }
 
   #wrap<T extends Names<E>>(event: T, fn: Fn<E, T>): Fn<E, T> {
-    if (typeof fn !== 'function') return fn;
+    if (typeof fn !== 'function') throw new InvalidArgumentError('listener', 'must be a function');
     let perEvent = this.#wrappers.get(fn as Listener);
     const existing = perEvent?.get(event as PropertyKey);
     if (existing) return existing as Fn<E, T>;

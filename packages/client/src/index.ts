@@ -1,10 +1,10 @@
 export { ZooKeeperClient, sessionCredentials } from './client.js';
-export type { ClientEvents, ConnectionObserver, StateListener } from './events.js';
+export type { ClientEvents, StateListener } from './events.js';
 export type { ClientOptions, Logger, SaslOptions, SessionCredentials, TlsOptions } from './options.js';
 export type { GetDataResult } from '@zookit/protocol';
 export { ConnectionState, EventType } from './types.js';
 export type {
-  Stat, Acl, Id, WatchedEvent, Watcher, WatchOptions, WatcherType, ClientInfo, CreateOptions, TransactionResult, MultiReadResult,
+  Stat, Acl, Id, WatchedEvent, Watcher, WatchOptions, WatcherType, ClientInfo, ConnectionObserver, CreateOptions, TransactionResult, MultiReadResult,
   Transaction,
 } from './types.js';
 export {

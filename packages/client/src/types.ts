@@ -95,3 +95,14 @@ export interface Transaction {
   /** Sends the transaction. A transaction commits once. */
   commit(options?: { signal?: AbortSignal }): Promise<TransactionResult[]>;
 }
+
+/**
+ * A connection observer for libraries built on the client (recipes, caches): see
+ * `ZooKeeperClient.observe`. Both methods are optional.
+ */
+export interface ConnectionObserver {
+  /** Called on every state transition, before any `'state'` listener. */
+  state?(state: ConnectionState, previous: ConnectionState): void;
+  /** Called once when the client is closing for good, before any `'closing'` listener. */
+  closing?(): void;
+}

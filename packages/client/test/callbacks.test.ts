@@ -109,6 +109,14 @@ describe('callback isolation', () => {
     expect((await errors.waitFor(1)).map((e) => (e as CallbackError).label)).toEqual(["'closing' listener"]);
   });
 
+  it('a listener that is not a function is refused with InvalidArgumentError, and nothing is registered', () => {
+    const zk = client('127.0.0.1:1');
+    expect(() => zk.on('state', 42 as never)).toThrow(InvalidArgumentError);
+    expect(() => zk.once('closing', 'x' as never)).toThrow(InvalidArgumentError);
+    expect(() => zk.addListener(null as never)).toThrow(InvalidArgumentError);
+    expect(zk.listenerCount('state') + zk.listenerCount('closing')).toBe(0);
+  });
+
   it('two one-shot watchers of one node: the first throws, the second still fires', async () => {
     const unhandled = trackUnhandled();
     const zk = await connect();

@@ -6,7 +6,7 @@ import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { FaultProxy, expireSession } from '@zookit/testing';
 import { uniqueChroot } from '@zookit/testing/vitest';
 import {
-  CHANNELS, NoNodeError, Perms, digestId, ZooKeeperClient, makeDigestAcl, sessionCredentials,
+  CHANNELS, ConnectionLossError, NoNodeError, Perms, digestId, ZooKeeperClient, makeDigestAcl, sessionCredentials,
   type ConnectMessage, type RequestMessage, type SessionMessage, type StateMessage, type WatchMessage,
 } from '../src/index.js';
 import { Capture } from './capture.js';
@@ -99,6 +99,21 @@ describe('diagnostics channels', () => {
     await pending;
     await trace.waitFor(4);
     expect(trace.items[3]).toMatchObject({ phase: 'asyncEnd', ctx: { op: 'exists', code: 'OK', server: { port: proxy.port } } });
+  });
+
+  it('a request whose connection drops before the reply ends its trace with an error and code CONNECTIONLOSS', async () => {
+    const { proxy, zk } = await proxied();
+    await zk.start();
+    await zk.ensurePath('/');
+    const trace = traceInbox<RequestMessage>(CHANNELS.request);
+    const cut = proxy.cutAfterRequest(1); // create
+    await expect(zk.create('/lost', 'x')).rejects.toBeInstanceOf(ConnectionLossError);
+    expect(await cut.fired).toBeDefined();
+    expect(trace.items.map((t) => t.phase)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
+    const ctx = trace.items[4]!.ctx;
+    expect(ctx).toMatchObject({ op: 'create', path: '/lost', code: 'CONNECTIONLOSS', server: { address: '127.0.0.1', port: proxy.port } });
+    expect(ctx.error).toBeInstanceOf(ConnectionLossError);
+    expect(ctx.result).toBeUndefined();
   });
 
   it('zookit:connect, zookit:state and zookit:session follow a session through a cut, an expiry and a close', async () => {

@@ -103,6 +103,18 @@ describe('digest auth and ACLs across reconnects (scenario 27)', () => {
     expect(wrong.state).toBe('CONNECTED');
   });
 
+  it('credentials from authData the server rejects, with no error listener and no logger: a process warning, not silence', async () => {
+    const { proxy } = await serverAndProxy();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    onTestFinished(() => void process.off('warning', onWarning));
+    const zk = client(proxy.connectString, { authData: [{ scheme: 'no-such-scheme', credential: 'user:pw' }] });
+    await zk.start().catch(() => {});
+    await expect.poll(() => zk.closed, { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => warnings.filter((w) => w instanceof AuthFailedError).length).toBe(1);
+  });
+
   it('credentials the server rejects: AuthFailedError, state LOST, no reconnect loop, pending requests settle', async () => {
     const { proxy } = await serverAndProxy();
     const zk = client(proxy.connectString);

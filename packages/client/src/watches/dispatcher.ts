@@ -4,7 +4,7 @@ import type { Logger } from '../options.js';
 import { logSafely } from '../log.js';
 import { stripChroot } from '../chroot.js';
 import type { WatchKind, WatchSink, WatchSpec } from '../session/watch-sink.js';
-import { ConnectionState, EventType, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
+import { ConnectionState, EventType, type ConnectionObserver, type Watcher, type WatchedEvent, type WatcherType } from '../types.js';
 import { WatchRegistry } from './registry.js';
 import { setWatchesFrames } from './set-watches.js';
 import { watchChannel } from '../tracing.js';
@@ -15,12 +15,6 @@ export interface EventSink {
   emit(event: 'state', state: ConnectionState, previous: ConnectionState): boolean;
   emit(event: 'closing'): boolean;
   emit(event: 'error', error: Error): boolean;
-}
-
-/** A connection observer (see `ZooKeeperClient.observe`). */
-export interface Observer {
-  state?(state: ConnectionState, previous: ConnectionState): void;
-  closing?(): void;
 }
 
 const SET_WATCHES_BATCH_BYTES = 128 * 1024;
@@ -44,7 +38,7 @@ export class Dispatcher implements WatchSink {
   readonly #registry = new WatchRegistry();
   readonly #chroot: string;
   readonly #logger: Logger | undefined;
-  readonly #observers = new Set<Observer>();
+  readonly #observers = new Set<ConnectionObserver>();
   #events: EventSink | undefined;
 
   constructor(chroot: string, logger: Logger | undefined) {
@@ -60,13 +54,13 @@ export class Dispatcher implements WatchSink {
   // --- connection events ------------------------------------------------------------
 
   /** Adds an observer, told before any event listener; returns its unsubscribe. */
-  observe(observer: Observer): () => void {
+  observe(observer: ConnectionObserver): () => void {
     if (observer === null || typeof observer !== 'object') throw new InvalidArgumentError('observer', 'must be an object with state() and/or closing()');
     for (const key of ['state', 'closing'] as const) {
       if (observer[key] !== undefined && typeof observer[key] !== 'function') throw new InvalidArgumentError(`observer.${key}`, 'must be a function');
     }
     // A copy per call: observing one object twice gives two independent subscriptions.
-    const entry: Observer = {};
+    const entry: ConnectionObserver = {};
     if (observer.state) entry.state = observer.state.bind(observer);
     if (observer.closing) entry.closing = observer.closing.bind(observer);
     this.#observers.add(entry);
@@ -107,13 +101,27 @@ export class Dispatcher implements WatchSink {
   }
 
   /**
+   * The session's terminal failure (credentials refused, say), already logged by the session:
+   * to the `'error'` listeners; with none and no logger, a process warning. Never lost.
+   */
+  report(error: Error): void {
+    this.#emitError(error, this.#logger?.error !== undefined);
+  }
+
+  /**
    * A callback failed: to the logger, and to the `'error'` listeners (unless it was
    * one of them: `quiet`, no recursion); with neither, a process warning. Never lost, never thrown.
    */
   #fail(label: string, cause: unknown, quiet: boolean): void {
     const error = new CallbackError(label, cause);
     const logged = logSafely(this.#logger, 'error', 'a callback failed', { label, error: cause instanceof Error ? cause.message : String(cause) });
-    if (!quiet && this.#events && this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
+    if (quiet) {
+      if (!logged) process.emitWarning(error);
+    } else this.#emitError(error, logged);
+  }
+
+  #emitError(error: Error, logged: boolean): void {
+    if (this.#events && this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
     else if (!logged) process.emitWarning(error);
   }
 
@@ -150,7 +158,7 @@ export class Dispatcher implements WatchSink {
     const frames = setWatchesFrames(this.#registry, relativeZxid, SET_WATCHES_BATCH_BYTES);
     if (frames.length > 0 && watchChannel.hasSubscribers) {
       let paths = 0;
-      for (const kind of ['data', 'exist', 'child', 'persistent', 'persistentRecursive'] as const) paths += this.#registry.paths(kind).length;
+      for (const kind of KINDS_OF.any) paths += this.#registry.paths(kind).length;
       watchChannel.publish({ event: 'rearmed', paths, batches: frames.length });
     }
     return frames;
