@@ -267,8 +267,8 @@ export class Session {
     const resumed = this.#held.take(answer);
     this.#heartbeat.reset();
     this.#heartbeat.start(answer.timeout);
-    const server = { address: this.#current?.host ?? '', port: this.#current?.port ?? 0 };
-    if (!resumed) publishSession(() => ({ event: 'established', sessionId: hexId(answer.sessionId), timeout: answer.timeout, readOnly: answer.readOnly, server }));
+    const cur = this.#current;
+    if (!resumed && cur) publishSession(() => ({ event: 'established', sessionId: hexId(answer.sessionId), timeout: answer.timeout, readOnly: answer.readOnly, server: { address: cur.host, port: cur.port } }));
     this.#log('info', resumed ? 'session resumed' : 'session established', {
       sessionId: hexId(answer.sessionId), timeout: answer.timeout, host: this.#current?.host, port: this.#current?.port, readOnly: answer.readOnly,
     });
